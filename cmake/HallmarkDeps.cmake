@@ -40,6 +40,8 @@ if(HALLMARK_WERROR)
   add_compile_options(-Werror)
 endif()
 if(HALLMARK_SANITIZE)
-  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  # The sanitizers' instrumentation makes GCC report false maybe-uninitialized warnings in libstdc++.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+                      -Wno-maybe-uninitialized)
   add_link_options(-fsanitize=address,undefined)
 endif()
