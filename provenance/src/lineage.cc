@@ -26,7 +26,8 @@ const nlohmann::json& field(const nlohmann::json& obj, const std::string& key,
   const auto& v = obj.at(key);
   bool ok = v.type() == type ||
             (type == nlohmann::json::value_t::number_float && v.is_number()) ||
-            (type == nlohmann::json::value_t::number_unsigned && v.is_number_unsigned());
+            (type == nlohmann::json::value_t::number_unsigned &&
+             (v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0)));
   if (!ok) throw InputError("lineage: " + where + ": '" + key + "' has the wrong type");
   return v;
 }
