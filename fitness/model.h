@@ -72,30 +72,42 @@ class LlamaModel {
 
   const LlamaConfig& config() const { return config_; }
   const ModelOptions& options() const { return options_; }
+  // The dtype activations, logits and the KV cache use: options().dtype, except fp16 on the
+  // CPU, where libtorch has no fp16 matrix multiply: weights are rounded to fp16 and kept and
+  // computed in fp32.
+  c10::ScalarType compute_dtype() const { return compute_dtype_; }
   // The parameters (for an optimizer); tied models have no lm_head.weight entry.
   const WeightMap& weights() const { return weights_; }
 
   // Full-sequence forward. ids [B,T] (int64), attention_mask [B,T] (1 = token, 0 = padding;
   // left or right padding). Positions count the tokens of each row from 0, so a left-padded
   // row gives the same logits as the unpadded sequence. Returns logits [B,T,V] in the model
-  // dtype; logits at padded positions are finite but meaningless. Autograd-friendly.
+  // compute dtype; logits at padded positions are finite but meaningless. Autograd-friendly.
   // T must not exceed config().max_position_embeddings (InputError).
   at::Tensor forward(const at::Tensor& ids, const at::Tensor& attention_mask) const;
 
   // Incremental forward: ids [B,T] are the next T tokens after the cache's contents;
   // attention_mask [B, cache.length() + T] covers cached and new positions. Appends the new
-  // keys and values to the cache and returns logits [B,T,V]. Inference only.
+  // keys and values to the cache and returns logits [B,T,V], or [B,1,V] for the last position
+  // only with last_only (what decoding needs). Inference only.
   at::Tensor forward_cached(const at::Tensor& ids, const at::Tensor& attention_mask,
-                            KVCache& cache) const;
+                            KVCache& cache, bool last_only = false) const;
 
  private:
-  at::Tensor run(const at::Tensor& ids, const at::Tensor& attention_mask, KVCache* cache) const;
+  // Final hidden states [B,T,H] (after the last RMSNorm).
+  at::Tensor hidden_states(const at::Tensor& ids, const at::Tensor& attention_mask,
+                           KVCache* cache) const;
+  at::Tensor attention(const at::Tensor& x, int64_t layer, const at::Tensor& cos,
+                       const at::Tensor& sin, const at::Tensor& allowed, KVCache* cache) const;
 
   LlamaConfig config_;
   ModelOptions options_;
+  c10::ScalarType compute_dtype_;
   WeightMap weights_;
   std::string source_;
-  at::Tensor inv_freq_;  // [head_dim / 2] fp32, rope frequencies after scaling
+  std::vector<at::Tensor> layer_weights_;  // per layer, in the order of LayerSlot (model.cc)
+  at::Tensor embed_, norm_, lm_head_;
+  at::Tensor inv_freq_;  // [head_dim / 2] fp32 on the device, rope frequencies after scaling
 };
 
 }  // namespace hallmark::fitness
