@@ -60,7 +60,8 @@ std::string root_digest(const std::vector<FileDigest>& sorted_files);
 
 // Re-hashes `dir` with the serialization parameters recorded in `expected` (plus `options`'
 // thread count) and throws CheckFailed naming the first file that changed, is missing, or is
-// present but not listed.
+// present but not listed. (expected.root_digest is not consulted: compare it with the signed
+// subject digest before calling this.)
 void verify_manifest(const std::filesystem::path& dir, const Manifest& expected,
                      const ManifestOptions& options = {});
 
@@ -73,8 +74,9 @@ nlohmann::json serialization_json(const Manifest& manifest);
 
 // Reads a manifest back from a predicate {"serialization", "resources"} (as found inside a
 // verified signature). Throws InputError for a malformed predicate or a method other than
-// "files" / hash type other than "sha256". The resources are re-sorted; root_digest is
-// recomputed from them.
+// "files" / hash type other than "sha256". `files` come back sorted; root_digest is computed
+// over the resources in the order the predicate lists them (as the reference verifier does),
+// for comparison with the statement's subject digest.
 Manifest manifest_from_predicate(const nlohmann::json& predicate);
 
 // SHA-256 of a whole file (lowercase hex), streamed; InputError naming the file on failure.
