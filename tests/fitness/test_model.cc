@@ -4,7 +4,6 @@
 #include <ATen/Parallel.h>
 
 #include <fstream>
-#include <catch2/catch.hpp>
 
 #include "checkpoint/checkpoint.h"
 #include "common/error.h"
@@ -13,6 +12,9 @@
 #include "fitness/loglikelihood.h"
 #include "fitness/model.h"
 #include "tiny_model.h"
+
+// Catch2 last: libtorch's headers pull in glog, whose CHECK macro would replace Catch's.
+#include <catch2/catch.hpp>
 
 using namespace hallmark;
 using namespace hallmark::fitness;

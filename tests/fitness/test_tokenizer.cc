@@ -1,11 +1,13 @@
 // The SentencePiece wrapper against python3-sentencepiece on tokenizers trained by spm_train.
-#include <catch2/catch.hpp>
 
 #include <fstream>
 
 #include "common/error.h"
 #include "fitness/tokenizer.h"
 #include "tiny_model.h"
+
+// Catch2 last: libtorch's headers pull in glog, whose CHECK macro would replace Catch's.
+#include <catch2/catch.hpp>
 
 using namespace hallmark;
 using namespace hallmark::fitness;
