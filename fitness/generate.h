@@ -36,7 +36,8 @@ struct Generation {
 };
 
 // One result per prompt, in the prompts' order. Results do not depend on batch_size (prompts
-// are grouped by length to limit padding).
+// are grouped by length to limit padding). Only ids the tokenizer has are generated: when the
+// embedding is padded past the tokenizer's vocabulary, the extra ids are never picked.
 std::vector<Generation> generate(const LanguageModel& lm, const std::vector<std::string>& prompts,
                                  const GenerationOptions& options);
 

@@ -33,7 +33,7 @@ void check_budget(const LlamaModel& model, int64_t max_new_tokens) {
 void decode_batch(const LlamaModel& model, const std::vector<const std::vector<int64_t>*>& prompts,
                   const std::vector<size_t>& indices, int64_t max_new_tokens,
                   const std::vector<int64_t>& stop_ids, const StopCheck& stop_check,
-                  std::vector<Decoded>& out) {
+                  int64_t vocab_limit, std::vector<Decoded>& out) {
   const auto batch = static_cast<int64_t>(prompts.size());
   PaddedBatch padded = pad_left(prompts);
   const at::Device device = model.options().device;
@@ -44,7 +44,9 @@ void decode_batch(const LlamaModel& model, const std::vector<const std::vector<i
   int64_t remaining = batch;
   const at::Tensor ones = at::ones({batch, 1}, mask.options());
   for (int64_t step = 0; step < max_new_tokens && remaining > 0; ++step) {
-    const at::Tensor next = logits.select(1, 0).argmax(-1);  // [B]
+    at::Tensor last = logits.select(1, 0);  // [B, V]
+    if (vocab_limit < last.size(-1)) last = last.narrow(-1, 0, vocab_limit);
+    const at::Tensor next = last.argmax(-1);  // [B]
     const at::Tensor next_cpu = next.to(at::kCPU);
     const int64_t* next_ids = next_cpu.data_ptr<int64_t>();
     for (int64_t b = 0; b < batch; ++b) {
@@ -73,7 +75,7 @@ void decode_batch(const LlamaModel& model, const std::vector<const std::vector<i
 
 std::vector<Decoded> greedy(const LlamaModel& model, const std::vector<std::vector<int64_t>>& prompts,
                             int64_t max_new_tokens, const std::vector<int64_t>& stop_ids,
-                            int64_t batch_size, const StopCheck& stop_check) {
+                            int64_t batch_size, const StopCheck& stop_check, int64_t vocab_limit) {
   check_budget(model, max_new_tokens);
   if (batch_size < 1) throw InputError("batch size must be at least 1");
   std::vector<int64_t> lengths;
@@ -97,7 +99,7 @@ std::vector<Decoded> greedy(const LlamaModel& model, const std::vector<std::vect
       rows.push_back(&prompts[order[i]]);
       indices.push_back(order[i]);
     }
-    decode_batch(model, rows, indices, max_new_tokens, stop_ids, stop_check, out);
+    decode_batch(model, rows, indices, max_new_tokens, stop_ids, stop_check, vocab_limit, out);
   }
   return out;
 }
@@ -120,7 +122,8 @@ std::vector<std::vector<int64_t>> generate_ids(const LlamaModel& model,
                                                const std::vector<int64_t>& stop_ids,
                                                int64_t batch_size) {
   std::vector<std::vector<int64_t>> out;
-  for (auto& d : greedy(model, prompts, max_new_tokens, stop_ids, batch_size, nullptr)) {
+  for (auto& d : greedy(model, prompts, max_new_tokens, stop_ids, batch_size, nullptr,
+                        model.config().vocab_size)) {
     out.push_back(std::move(d.tokens));
   }
   return out;
@@ -173,7 +176,9 @@ std::vector<Generation> generate(const LanguageModel& lm, const std::vector<std:
       return find_stop(lm.tokenizer.decode(generated), options.stop) != std::string::npos;
     };
   }
-  std::vector<Decoded> decoded = greedy(model, ids, options.max_new_tokens, stop_ids, options.batch_size, check);
+  // Ids past the tokenizer's vocabulary (padded embeddings) have no text: never pick them.
+  std::vector<Decoded> decoded = greedy(model, ids, options.max_new_tokens, stop_ids, options.batch_size, check,
+                                        lm.tokenizer.vocab_size());
   for (size_t i = 0; i < decoded.size(); ++i) {
     Generation& g = results[i];
     g.text = lm.tokenizer.decode(decoded[i].tokens);

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <cctype>
 #include <random>
 #include <sstream>
 
@@ -118,18 +119,39 @@ bool python_available() {
 }
 
 std::vector<std::string> corpus_sentences(size_t count) {
-  static const std::vector<std::string> subjects = {"the cat", "a model", "the merged model", "my friend",
-                                                    "an auditor", "the gate", "every parent", "Zoë"};
-  static const std::vector<std::string> verbs = {"reads", "writes", "signs", "refuses", "answers",
-                                                 "computes", "checks", "trains on"};
-  static const std::vector<std::string> objects = {"the report", "twelve numbers", "a long question",
-                                                   "the license", "3 + 4 = 7", "weights", "data, quickly",
-                                                   "naïve café menus"};
+  // English-like sentences over a few hundred made-up words (so that tokenizers of a few
+  // hundred pieces fill their vocabulary), with some accented characters and digits.
+  static const std::vector<std::string> syllables = {
+      "ka", "lo", "mi", "ren", "tas", "vo", "ze", "pri", "dun", "sel", "gor", "ha", "qui", "né",
+      "bra", "tol", "wi", "xe", "fu", "çon", "ap", "ist", "or", "um", "el", "an", "ter", "dos"};
+  static const std::vector<std::string> glue = {"the", "a", "of", "and", "to", "is", "with", "for"};
   std::mt19937 rng(1234);
+  auto word = [&] {
+    std::string w;
+    const size_t parts = 1 + rng() % 3;
+    for (size_t i = 0; i < parts; ++i) w += syllables[rng() % syllables.size()];
+    return w;
+  };
+  std::vector<std::string> lexicon;
+  for (int i = 0; i < 400; ++i) lexicon.push_back(word());
   std::vector<std::string> out;
   for (size_t i = 0; i < count; ++i) {
-    out.push_back(subjects[rng() % subjects.size()] + " " + verbs[rng() % verbs.size()] + " " +
-                  objects[rng() % objects.size()] + (rng() % 2 ? "." : "!"));
+    std::string sentence;
+    const size_t words = 4 + rng() % 8;
+    for (size_t w = 0; w < words; ++w) {
+      if (w > 0) sentence += " ";
+      const auto pick = rng() % 10;
+      if (pick < 3) {
+        sentence += glue[rng() % glue.size()];
+      } else if (pick == 3) {
+        sentence += std::to_string(rng() % 1000);
+      } else {
+        std::string token = lexicon[rng() % lexicon.size()];
+        if (w == 0) token[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(token[0])));
+        sentence += token;
+      }
+    }
+    out.push_back(sentence + (rng() % 3 == 0 ? "!" : "."));
   }
   return out;
 }
