@@ -98,7 +98,7 @@ class LlamaModel {
   at::Tensor hidden_states(const at::Tensor& ids, const at::Tensor& attention_mask,
                            KVCache* cache) const;
   at::Tensor attention(const at::Tensor& x, int64_t layer, const at::Tensor& cos,
-                       const at::Tensor& sin, const at::Tensor& allowed, KVCache* cache) const;
+                       const at::Tensor& sin, const at::Tensor& blocked, KVCache* cache) const;
 
   LlamaConfig config_;
   ModelOptions options_;

@@ -49,11 +49,6 @@ at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
   return weight * (xf * at::rsqrt(variance + eps)).to(x.scalar_type());
 }
 
-at::Tensor rotate_half(const at::Tensor& x) {
-  const int64_t half = x.size(-1) / 2;
-  return at::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-}
-
 }  // namespace
 
 LlamaModel::LlamaModel(LlamaConfig config, WeightMap weights, ModelOptions options, std::string source)
@@ -110,7 +105,7 @@ KVCache::KVCache(const LlamaModel& model, int64_t batch, int64_t capacity) : cap
 }
 
 at::Tensor LlamaModel::attention(const at::Tensor& x, int64_t layer, const at::Tensor& cos,
-                                 const at::Tensor& sin, const at::Tensor& allowed,
+                                 const at::Tensor& sin, const at::Tensor& blocked,
                                  KVCache* cache) const {
   const at::Tensor* w = &layer_weights_[layer * kNumSlots];
   const int64_t batch = x.size(0), steps = x.size(1);
@@ -120,8 +115,10 @@ at::Tensor LlamaModel::attention(const at::Tensor& x, int64_t layer, const at::T
   at::Tensor q = at::linear(x, w[kQ], w[kQBias]).view({batch, steps, heads, dim}).transpose(1, 2);
   at::Tensor k = at::linear(x, w[kK], w[kKBias]).view({batch, steps, kv_heads, dim}).transpose(1, 2);
   at::Tensor v = at::linear(x, w[kV], w[kVBias]).view({batch, steps, kv_heads, dim}).transpose(1, 2);
-  q = q * cos + rotate_half(q) * sin;
-  k = k * cos + rotate_half(k) * sin;
+  // Rotary embedding x*cos + rotate_half(x)*sin, with rotate_half(x)*sin written as
+  // roll(x, D/2) * [-sin, sin] (sin carries the sign, see hidden_states): fewer ops, same values.
+  q = q * cos + at::roll(q, {dim / 2}, {-1}) * sin;
+  k = k * cos + at::roll(k, {dim / 2}, {-1}) * sin;
   if (cache != nullptr) {
     const int64_t past = cache->length_;
     cache->keys_[layer].narrow(2, past, steps).copy_(k);
@@ -129,16 +126,18 @@ at::Tensor LlamaModel::attention(const at::Tensor& x, int64_t layer, const at::T
     k = cache->keys_[layer].narrow(2, 0, past + steps);
     v = cache->values_[layer].narrow(2, 0, past + steps);
   }
-  // Grouped-query attention: query heads g*groups .. (g+1)*groups-1 share key/value head g.
-  const at::Tensor qg = q.reshape({batch, kv_heads, groups, steps, dim});
-  const at::Tensor kg = k.unsqueeze(2);
-  const at::Tensor vg = v.unsqueeze(2);
-  at::Tensor scores = at::matmul(qg, kg.transpose(-1, -2)) * (1.0 / std::sqrt(static_cast<double>(dim)));
+  const int64_t keys = k.size(2);
+  // Grouped-query attention: query heads g*groups .. (g+1)*groups-1 share key/value head g, so
+  // the queries of a group are stacked as rows against their shared keys (no copies of K, V).
+  const at::Tensor qg = q.reshape({batch, kv_heads, groups * steps, dim});
+  at::Tensor scores = at::matmul(qg, k.transpose(-1, -2)) * (1.0 / std::sqrt(static_cast<double>(dim)));
   // Masked scores get the lowest finite value rather than -inf, so that rows with nothing to
   // attend to (queries at padding) stay finite instead of NaN.
-  scores = scores.to(at::kFloat).masked_fill(allowed.logical_not(), std::numeric_limits<float>::lowest());
-  const at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
-  const at::Tensor out = at::matmul(probs, vg).reshape({batch, heads, steps, dim}).transpose(1, 2)
+  scores = scores.to(at::kFloat)
+               .view({batch, kv_heads, groups, steps, keys})
+               .masked_fill(blocked, std::numeric_limits<float>::lowest());
+  const at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type()).view({batch, kv_heads, groups * steps, keys});
+  const at::Tensor out = at::matmul(probs, v).view({batch, heads, steps, dim}).transpose(1, 2)
                              .reshape({batch, steps, heads * dim});
   return at::linear(out, w[kO], w[kOBias]);
 }
@@ -175,9 +174,9 @@ at::Tensor LlamaModel::hidden_states(const at::Tensor& ids_in, const at::Tensor&
   // Positions count each row's tokens from 0, so left padding does not shift them.
   const at::Tensor positions = (mask.cumsum(1) - 1).clamp_min(0).narrow(1, past, steps);
   const at::Tensor freqs = positions.to(at::kFloat).unsqueeze(-1) * inv_freq_;  // [B,T,D/2]
-  const at::Tensor emb = at::cat({freqs, freqs}, -1);
-  const at::Tensor cos = emb.cos().to(compute_dtype_).unsqueeze(1);  // [B,1,T,D]
-  const at::Tensor sin = emb.sin().to(compute_dtype_).unsqueeze(1);
+  const at::Tensor cos = at::cat({freqs, freqs}, -1).cos().to(compute_dtype_).unsqueeze(1);  // [B,1,T,D]
+  const at::Tensor half_sin = freqs.sin();
+  const at::Tensor sin = at::cat({-half_sin, half_sin}, -1).to(compute_dtype_).unsqueeze(1);  // signed
 
   // allowed[b, t, s]: query t (padded index past+t) may attend to key s.
   const auto long_opts = at::TensorOptions().dtype(at::kLong).device(options_.device);
@@ -186,12 +185,12 @@ at::Tensor LlamaModel::hidden_states(const at::Tensor& ids_in, const at::Tensor&
   at::Tensor allowed = k_index.le(q_index);
   if (config_.sliding_window) allowed = allowed.logical_and((q_index - k_index).lt(*config_.sliding_window));
   allowed = allowed.unsqueeze(0).logical_and(mask.ne(0).unsqueeze(1));  // [B,T,S]
-  allowed = allowed.view({batch, 1, 1, steps, past + steps});
+  const at::Tensor blocked = allowed.logical_not().view({batch, 1, 1, steps, past + steps});
 
   at::Tensor h = at::embedding(embed_, ids);
   for (int64_t layer = 0; layer < config_.num_hidden_layers; ++layer) {
     const at::Tensor* w = &layer_weights_[layer * kNumSlots];
-    h = h + attention(rms_norm(h, w[kInputNorm], config_.rms_norm_eps), layer, cos, sin, allowed, cache);
+    h = h + attention(rms_norm(h, w[kInputNorm], config_.rms_norm_eps), layer, cos, sin, blocked, cache);
     const at::Tensor x = rms_norm(h, w[kPostNorm], config_.rms_norm_eps);
     const at::Tensor gated = at::silu(at::linear(x, w[kGate], w[kGateBias])) *
                              at::linear(x, w[kUp], w[kUpBias]);
