@@ -3,7 +3,8 @@
 // timings), evaluations, children and reports. Every add/finish call is its own transaction,
 // committed before it returns, so a run killed at any point leaves every completed row intact
 // and can resume from finished_candidates(). Other connections (another process, `hallmark
-// audit`) may read the file while it is being written.
+// audit`) may read the file while it is being written. A Ledger object is a single SQLite
+// connection: use it from one thread at a time (open one per thread).
 #pragma once
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <system_error>
 
 #include "common/error.h"
@@ -28,6 +29,11 @@ DatasetCheck check_dataset(const fs::path& dir, const DatasetDeclaration& d) {
     c.detail = "dataset '" + d.name + "': data file " + *d.path + " is missing";
     return c;
   }
+  fs::path real = fs::canonical(data, ec);
+  fs::path root = fs::canonical(dir, ec);
+  if (ec || std::mismatch(root.begin(), root.end(), real.begin(), real.end()).first != root.end())
+    throw InputError((dir / kProvenanceFile).string() + ": dataset '" + d.name + "': " + *d.path +
+                     " leads outside the model directory");
   std::string actual = sha256_file(data);
   if (actual == *d.sha256) {
     c.status = DigestStatus::kVerified;

@@ -69,6 +69,16 @@ TEST_CASE("a declared data file that is missing is a failed check", "[metadata]"
   CHECK_THROWS_AS(m.require_passed(), CheckFailed);
 }
 
+TEST_CASE("a declared data file may not lead outside the model", "[metadata]") {
+  ScratchDir scratch;
+  const fs::path dir = scratch.path() / "model";
+  test::write(scratch.path() / "outside.jsonl", "secret");
+  fs::create_directories(dir / "data");
+  fs::create_symlink("../../outside.jsonl", dir / "data/train.jsonl");
+  write_provenance(dir, sha256_hex("secret"));
+  CHECK_THROWS_WITH(read_parent_metadata(dir), Catch::Contains("leads outside"));
+}
+
 TEST_CASE("the signature hook", "[metadata]") {
   ScratchDir scratch;
   const fs::path dir = scratch.path();
