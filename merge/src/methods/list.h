@@ -1,0 +1,15 @@
+// Every merge method, one line each: X(name) needs `std::unique_ptr<Method> make_name()`
+// defined in src/methods/name.cc.
+X(linear)
+X(slerp)
+X(nuslerp)
+X(task_arithmetic)
+X(ties)
+X(dare_ties)
+X(dare_linear)
+X(breadcrumbs)
+X(breadcrumbs_ties)
+X(della)
+X(della_linear)
+X(model_stock)
+X(passthrough)
