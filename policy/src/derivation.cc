@@ -30,23 +30,36 @@ std::string who(const Holding& h) {
   return (h.parents.size() == 1 ? "Parent " : "Parents ") + names(h.parents) + " (" + h.license->spdx + ")";
 }
 
+// who() in the middle of a sentence.
+std::string who_mid(const Holding& h) {
+  std::string s = who(h);
+  s[0] = 'p';
+  return s;
+}
+
+// The verb agreeing with the number of parents: verb(h, "forbids", "forbid").
+std::string verb(const Holding& h, const char* one, const char* many) {
+  return std::string(" ") + (h.parents.size() == 1 ? one : many);
+}
+
 bool contains(const std::vector<std::string>& list, const std::string& id) {
   return std::find(list.begin(), list.end(), id) != list.end();
 }
 
 // Why `other` cannot sit under copyleft license `c`, or "" when it can.
-std::string copyleft_clash(const License& c, const License& other) {
+std::string copyleft_clash(const License& c, const License& other, bool many) {
   if (contains(c.incompatible, other.spdx) || contains(other.incompatible, c.spdx)) {
-    return "is a license its steward declares incompatible with it";
+    return std::string(many ? "carry" : "carries") + " a license its steward declares incompatible with it";
   }
-  if (other.use_restrictions && !c.use_restrictions) return "adds use-based restrictions";
-  if (!other.commercial_use && c.commercial_use) return "forbids commercial use";
+  if (other.use_restrictions && !c.use_restrictions) return std::string(many ? "add" : "adds") + " use-based restrictions";
+  if (!other.commercial_use && c.commercial_use) return std::string(many ? "forbid" : "forbids") + " commercial use";
   return "";
 }
 
-std::string_view copyleft_words(Copyleft c) {
-  return c == Copyleft::weak ? "requires the files it covers, which every merged tensor mixes, to stay under its terms"
-                             : "requires the whole merged child to carry its terms";
+std::string copyleft_words(Copyleft c, bool many) {
+  std::string v = many ? "require" : "requires";
+  return c == Copyleft::weak ? v + " the files it covers, which every merged tensor mixes, to stay under its terms"
+                             : v + " the whole merged child to carry its terms";
 }
 
 bool applies(Trigger t, Use use) {
@@ -79,22 +92,22 @@ Outcome evaluate(const std::vector<Holding>& held, const UseContext& ctx, const 
     if (!l.known) {
       add("unknown-license",
           missing[i] ? (h.parents.size() == 1 ? "Parent " : "Parents ") + names(h.parents) +
-                           " state no license, and a model without a license grants no right to use it."
-                     : who(h) + " carry a license hallmark does not know, and unknown terms are never "
+                           (h.parents.size() == 1 ? " states" : " state") + " no license, and a model without a license grants no right to use it."
+                     : who(h) + verb(h, "carries", "carry") + " a license hallmark does not know, and unknown terms are never "
                                 "treated as permissive.",
           h.parents);
       continue;
     }
     if (commercial && !l.commercial_use) {
-      add("non-commercial", who(h) + " forbid commercial use, which commercial deployment is.", h.parents);
+      add("non-commercial", who(h) + verb(h, "forbids", "forbid") + " commercial use, which commercial deployment is.", h.parents);
     }
     if (distributes && !l.share_adaptations) {
-      add("no-derivatives", who(h) + " forbid sharing adapted material, and the merged child is adapted "
+      add("no-derivatives", who(h) + verb(h, "forbids", "forbid") + " sharing adapted material, and the merged child is adapted "
                                      "material that " + std::string(to_string(ctx.use)) + " shares.",
           h.parents);
     }
     if (commercial && l.monthly_active_user_limit > 0 && ctx.monthly_active_users > l.monthly_active_user_limit) {
-      add("user-limit", who(h) + " require a separate license above " +
+      add("user-limit", who(h) + verb(h, "requires", "require") + " a separate license above " +
                             std::to_string(l.monthly_active_user_limit) + " monthly active users, and the "
                             "deployment states " + std::to_string(ctx.monthly_active_users) + ".",
           h.parents);
@@ -116,7 +129,7 @@ Outcome evaluate(const std::vector<Holding>& held, const UseContext& ctx, const 
         if (!ok) {
           auto parents = copyleft[a]->parents;
           parents.insert(parents.end(), copyleft[b]->parents.begin(), copyleft[b]->parents.end());
-          add("copyleft", who(*copyleft[a]) + " and " + who(*copyleft[b]) +
+          add("copyleft", who(*copyleft[a]) + " and " + who_mid(*copyleft[b]) +
                               " each require the merged child to carry their own license, and neither "
                               "license accepts the other.",
               parents);
@@ -126,12 +139,12 @@ Outcome evaluate(const std::vector<Holding>& held, const UseContext& ctx, const 
     for (const Holding* c : copyleft) {
       for (const auto& o : held) {
         if (&o == c || !o.license->known || o.license->copyleft != Copyleft::none) continue;
-        std::string why = copyleft_clash(*c->license, *o.license);
+        std::string why = copyleft_clash(*c->license, *o.license, o.parents.size() > 1);
         if (why.empty()) continue;
         auto parents = c->parents;
         parents.insert(parents.end(), o.parents.begin(), o.parents.end());
-        add("copyleft", who(*c) + " " + std::string(copyleft_words(c->license->copyleft)) +
-                            " with no further restrictions, but " + who(o) + " " + why + ".",
+        add("copyleft", who(*c) + " " + copyleft_words(c->license->copyleft, c->parents.size() > 1) +
+                            " with no further restrictions, but " + who_mid(o) + " " + why + ".",
             parents);
       }
     }
@@ -149,8 +162,8 @@ Outcome evaluate(const std::vector<Holding>& held, const UseContext& ctx, const 
         } else if (prefix.rfind(p, 0) != 0) {
           auto parents = longest->parents;
           parents.insert(parents.end(), h.parents.begin(), h.parents.end());
-          add("naming", who(*longest) + " require the child's name to begin with \"" + prefix + "\" and " +
-                            who(h) + " with \"" + p + "\", which no name can do at once.",
+          add("naming", who(*longest) + verb(*longest, "requires", "require") + " the child's name to begin with \"" + prefix + "\" and " +
+                            who_mid(h) + " with \"" + p + "\", which no name can do at once.",
               parents);
         }
       }

@@ -1,6 +1,7 @@
 #include "policy/src/report_view.h"
 
 #include <cctype>
+#include <set>
 
 #include "common/error.h"
 
@@ -73,9 +74,11 @@ ReportView read_report(const nlohmann::json& report, const std::string& label) {
         DatasetView dv;
         dv.name = f.text(d, "name", dfield + ".name", true);
         dv.digest = f.text(d, "digest", dfield + ".digest", false);
-        if (dv.digest.empty()) dv.digest = "none";
-        if (dv.digest != "verified" && dv.digest != "mismatch" && dv.digest != "unchecked" && dv.digest != "none") {
-          f.fail(dfield + ".digest", "expected verified, mismatch, unchecked or none, found '" + dv.digest + "'");
+        if (dv.digest.empty()) dv.digest = "no-digest";
+        static const std::set<std::string> statuses = {"verified", "mismatch", "missing-data", "not-checkable", "no-digest"};
+        if (!statuses.count(dv.digest)) {
+          f.fail(dfield + ".digest",
+                 "expected verified, mismatch, missing-data, not-checkable or no-digest, found '" + dv.digest + "'");
         }
         pv.datasets.push_back(std::move(dv));
       }

@@ -14,7 +14,7 @@ namespace hallmark::policy {
 
 struct DatasetView {
   std::string name;
-  std::string digest;  // verified, mismatch, unchecked, none
+  std::string digest;  // verified, mismatch, missing-data, not-checkable, no-digest (provenance/metadata.h)
 };
 
 struct ParentView {

@@ -47,7 +47,7 @@ TEST_CASE("gate: license verdict") {
   r["parents"][1]["license"] = "cc-by-nc-4.0";
   auto g = evaluate_gate(make_policy(""), r, "r.json");
   CHECK_FALSE(rule(g, "license-verdict").passed);
-  CHECK_THAT(rule(g, "license-verdict").why, Catch::Contains("chat (CC-BY-NC-4.0) forbid commercial use"));
+  CHECK_THAT(rule(g, "license-verdict").why, Catch::Contains("chat (CC-BY-NC-4.0) forbids commercial use"));
   CHECK_FALSE(g.passed());
   // The same parents pass a research policy.
   CHECK(evaluate_gate(make_policy("", "internal-research"), r, "r.json").passed());
