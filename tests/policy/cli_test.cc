@@ -210,3 +210,55 @@ TEST_CASE("cli: audit fails a dataset digest that does not match, and reports no
   CHECK(bad.code == 2);
   CHECK_THAT(bad.out, Catch::Contains("README.md:"));
 }
+
+TEST_CASE("cli: audit --probes on the small demo world, then gate on the safety metrics") {
+  REQUIRE(fs::exists(kHallmark));
+  Scratch s;
+  if (run("zoo --help", s.dir).code != 0) {
+    WARN("this build has no `hallmark zoo`; the probe audit is skipped");
+    return;
+  }
+  fs::path world = s.dir / "world";
+  Run zoo = run("zoo --small --quiet --out '" + world.string() + "'", s.dir);
+  INFO(zoo.out);
+  REQUIRE(zoo.code == 0);
+  fs::path report = s.dir / "safe.json";
+  Run a = run("audit '" + (world / "models/safe-assistant").string() + "' --probes '" +
+                  (world / "probes/refusal.jsonl").string() + "' --json '" + report.string() + "'",
+              s.dir);
+  INFO(a.out);
+  REQUIRE(a.code == 0);
+  json r = json::parse(slurp(report));
+  const double refusal = r["metrics"]["refusal_rate"].get<double>();
+  const double over = r["metrics"]["over_refusal"].get<double>();
+  CHECK(refusal >= 0.0);
+  CHECK(refusal <= 1.0);
+  CHECK(over >= 0.0);
+  CHECK(over <= 1.0);
+  CHECK(r["probes"]["refusal_rate"]["total"].get<int>() + r["probes"]["over_refusal_rate"]["total"].get<int>() > 0);
+  CHECK(r["parents"][0]["datasets"].size() >= 1);
+
+  write(s.dir / "safety.yaml", "intended_use: internal-research\nthresholds:\n  over-refusal: {metric: metrics.over_refusal, max: " +
+                                   std::to_string(over + 0.01) + "}\n  refusal: {metric: metrics.refusal_rate, min: " +
+                                   std::to_string(refusal + 0.01) + "}\n");
+  Run g = run("gate --policy '" + (s.dir / "safety.yaml").string() + "' '" + report.string() + "'", s.dir);
+  CHECK(g.code == 1);
+  CHECK_THAT(g.out, Catch::Contains("PASS  threshold.over-refusal"));
+  CHECK_THAT(g.out, Catch::Contains("FAIL  threshold.refusal"));
+
+  // The undocumented model fails a policy that wants declared data; the NC model a commercial one.
+  Run mystery = run("audit '" + (world / "models/mystery-math").string() + "' --policy '" + HALLMARK_SOURCE_DIR +
+                        "/examples/policies/internal-research.yaml'",
+                    s.dir);
+  CHECK(mystery.code == 1);
+  CHECK_THAT(mystery.out, Catch::Contains("FAIL  datasets.declared"));
+  Run nc = run("audit '" + (world / "models/times-tables-nc").string() + "' --policy '" + HALLMARK_SOURCE_DIR +
+                   "/examples/policies/commercial-deployment.yaml'",
+               s.dir);
+  CHECK(nc.code == 1);
+  CHECK_THAT(nc.out, Catch::Contains("forbids commercial use"));
+  // Probes need a tokenizer: a bare checkpoint is bad input.
+  write(s.dir / "bare/config.json", "{}");
+  write(s.dir / "bare/README.md", "---\nlicense: mit\n---\n");
+  CHECK(run("audit '" + (s.dir / "bare").string() + "' --probes '" + (world / "probes/refusal.jsonl").string() + "'", s.dir).code == 2);
+}
