@@ -56,12 +56,13 @@ std::vector<fs::path> candidate_paths() {
 }
 
 // RTLD_DEEPBIND keeps the wrapper's protobuf symbols bound inside it. AddressSanitizer refuses
-// RTLD_DEEPBIND, so sanitizer builds load without it (their processes run the same code).
-int dlopen_flags() {
+// RTLD_DEEPBIND, so sanitizer builds load the (uninstrumented) wrapper into a link namespace of
+// its own instead, where it cannot see libtorch's protobuf at all.
+void* open_library(const fs::path& path) {
 #if defined(__SANITIZE_ADDRESS__)
-  return RTLD_NOW | RTLD_LOCAL;
+  return dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
 #else
-  return RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND;
+  return dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
 #endif
 }
 
@@ -81,7 +82,7 @@ SpmApi open_api() {
       tried += (tried.empty() ? "" : ", ") + path.string();
       continue;
     }
-    void* lib = dlopen(path.c_str(), dlopen_flags());
+    void* lib = open_library(path);
     if (lib == nullptr) {
       throw InputError(path.string() + ": cannot load the SentencePiece wrapper: " + dlerror());
     }
