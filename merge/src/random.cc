@@ -6,14 +6,8 @@
 namespace hallmark::merge {
 namespace {
 
-constexpr uint64_t kGolden = 0x9E3779B97F4A7C15ull;
-
-// The splitmix64 finaliser: a bijection that mixes every input bit into every output bit.
-uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+using detail::kGolden;
+using detail::mix64;
 
 uint64_t fnv1a64(std::string_view text) {
   uint64_t h = 0xCBF29CE484222325ull;
@@ -28,11 +22,6 @@ uint64_t fnv1a64(std::string_view text) {
 
 uint64_t mask_stream(uint64_t seed, std::string_view tensor_name, std::string_view model) {
   return mix64(mix64(seed) ^ fnv1a64(tensor_name) ^ mix64(fnv1a64(model) + kGolden));
-}
-
-float uniform_at(uint64_t stream, uint64_t index) {
-  const uint64_t h = mix64(stream + (index + 1) * kGolden);
-  return static_cast<float>(h >> 40) * (1.0f / 16777216.0f);
 }
 
 at::Tensor uniform_tensor(uint64_t stream, at::IntArrayRef shape) {

@@ -4,6 +4,7 @@
 
 #include "merge/random.h"
 #include "merge/src/fused_sum.h"
+#include "merge/src/fused_task_vectors.h"
 #include "merge/src/param_specs.h"
 #include "merge/src/sparsify.h"
 
@@ -93,6 +94,7 @@ MergeResult merge_task_vectors(const TaskVectorMethod& method, const MergeArgs& 
     MergeResult result = fused(args, normalize, lambda);
     if (result.tensor.defined()) return result;
   }
+  if (MergeResult result = fused_task_vectors(method, args); result.tensor.defined()) return result;
 
   std::vector<at::Tensor> weighted;
   weighted.reserve(args.models.size());

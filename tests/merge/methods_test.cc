@@ -157,3 +157,43 @@ TEST_CASE("passthrough: the model's tensor, optionally scaled") {
   CHECK(run("passthrough", {}, {model("passthrough", "a", x)}).tensor.equal(x));
   check(run("passthrough", {}, {model("passthrough", "a", x, {{"scale", 2.0}})}).tensor, {2, -4, 6});
 }
+
+TEST_CASE("ties: equal magnitudes at the threshold keep the lowest indices") {
+  auto base = at::zeros({6});
+  // |d| = [1, 2, 1, 1, 2, 1], k = 3: both 2s and the first 1.
+  auto r = run("ties", base, {model("ties", "a", tensor({1, -2, -1, 1, 2, 1}), {{"weight", 1.0}, {"density", 0.5}})});
+  check(r.tensor, {1, -2, 0, 0, 2, 0});
+  // The same through the ATen path (a non-contiguous input skips the CPU fast path).
+  auto x = tensor({1, -2, -1, 1, 2, 1}).reshape({2, 3}).t();
+  auto r2 = run("ties", at::zeros({3, 2}), {model("ties", "a", x, {{"weight", 1.0}, {"density", 0.5}})});
+  check(r2.tensor.t().reshape({-1}), {1, -2, 0, 0, 2, 0});
+}
+
+TEST_CASE("the CPU fast paths give the ATen path's results") {
+  at::manual_seed(5);
+  // Rounded to 1/8 so that many magnitudes tie at the thresholds.
+  auto rounded = [](at::Tensor t) { return (t * 8).round() / 8; };
+  const at::Tensor base = rounded(at::randn({64, 48})), a = rounded(at::randn({64, 48})), b = rounded(at::randn({64, 48}));
+  auto strided = [](const at::Tensor& t) { return t.t().contiguous().t(); };  // same values, not contiguous
+  for (const char* method : {"linear", "task_arithmetic", "ties", "dare_ties", "dare_linear", "breadcrumbs",
+                             "breadcrumbs_ties"}) {
+    for (const char* mode : {"l1", "density"}) {
+      INFO(method << " " << mode);
+      const bool base_used = std::string(method) != "linear";
+      std::map<std::string, ParamValue> globals;
+      if (base_used) globals["rescale_mode"] = std::string(mode);
+      if (std::string(method) == "breadcrumbs") globals["rescale"] = true;
+      auto models = [&](auto f) {
+        return std::vector<ModelTensor>{
+            model(method, "a", f(a), {{"weight", 0.7}, {"density", 0.4}, {"gamma", 0.05}}),
+            model(method, "b", f(b), {{"weight", 0.5}, {"density", 0.6}, {"gamma", 0.1}})};
+      };
+      auto same = [](const at::Tensor& t) { return t; };
+      const auto fast = run(method, base_used ? base : at::Tensor(), models(same), globals, 3);
+      const auto slow = run(method, base_used ? strided(base) : at::Tensor(), models(strided), globals, 3);
+      CHECK(relative_error(fast.tensor, slow.tensor) < 1e-6);
+      REQUIRE(fast.shares.size() == slow.shares.size());
+      for (size_t i = 0; i < fast.shares.size(); ++i) CHECK(fast.shares[i] == Approx(slow.shares[i]).epsilon(1e-5));
+    }
+  }
+}
