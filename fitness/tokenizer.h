@@ -7,6 +7,7 @@
 // dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND) on first use. It is looked up at, in order:
 // $HALLMARK_SPM_LIB; libhallmark_spm.so beside the running executable; ../lib/ from it; the
 // build tree it was compiled in. Executables that load it must be compiled with -fPIC.
+// (Sanitizer builds, where ASan refuses RTLD_DEEPBIND, use dlmopen into a namespace of its own.)
 #pragma once
 
 #include <cstdint>
