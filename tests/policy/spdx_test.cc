@@ -103,3 +103,28 @@ TEST_CASE("spdx: invalid expressions give the column") {
     CHECK_THAT(err, Catch::Contains(std::string("'") + c.expr + "'"));
   }
 }
+
+TEST_CASE("spdx: random inputs either parse and round-trip, or fail with a column") {
+  const std::string alphabet[] = {"MIT", "Apache-2.0", "GPL-2.0", "LicenseRef-x", "DocumentRef-d:LicenseRef-y", "AND", "and",
+                                  "OR",  "WITH",       "(",       ")",            "+",   " ",   ":",   "/", "LLVM-exception"};
+  uint64_t state = 12345;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return static_cast<size_t>(state >> 33);
+  };
+  size_t parsed = 0;
+  for (int i = 0; i < 5000; ++i) {
+    std::string e;
+    const size_t n = 1 + next() % 9;
+    for (size_t k = 0; k < n; ++k) e += alphabet[next() % std::size(alphabet)] + std::string(next() % 2 ? " " : "");
+    try {
+      auto tree = spdx::parse(e);
+      std::string text = spdx::to_string(*tree);
+      CHECK(spdx::to_json(*spdx::parse(text)) == spdx::to_json(*tree));
+      ++parsed;
+    } catch (const InputError& err) {
+      CHECK_THAT(std::string(err.what()), Catch::Contains(": column "));
+    }
+  }
+  CHECK(parsed > 50);
+}
