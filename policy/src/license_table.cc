@@ -346,6 +346,8 @@ std::vector<License> build_license_table() {
   t.push_back(gnu("gpl-3.0", "GPL-3.0-only", "GNU General Public License v3.0", "https://www.gnu.org/licenses/gpl-3.0.html", Copyleft::strong));
   t.back().copyleft_compatible = {"AGPL-3.0-only"};  // GPLv3 section 13
   t.push_back(gnu("lgpl-2.1", "LGPL-2.1-only", "GNU Lesser General Public License v2.1", "https://www.gnu.org/licenses/old-licenses/lgpl-2.1.html", Copyleft::weak));
+  // LGPL-2.1 s3: the ordinary GPL version 2 (or, if stated, a later version) may be applied instead.
+  t.back().copyleft_compatible = {"GPL-2.0-only", "GPL-2.0-or-later"};
   t.push_back(gnu("lgpl-3.0", "LGPL-3.0-only", "GNU Lesser General Public License v3.0", "https://www.gnu.org/licenses/lgpl-3.0.html", Copyleft::weak));
   t.back().copyleft_compatible = {"GPL-3.0-only", "AGPL-3.0-only"};
   t.back().obligations.push_back(ob("copy-of-license", "Also give recipients a copy of the GNU GPL v3, which the LGPL v3 supplements."));
@@ -369,7 +371,9 @@ std::vector<License> build_license_table() {
                      "Llama 4 is licensed under the Llama 4 Community License, Copyright (c) Meta Platforms, Inc. All Rights Reserved.",
                      "https://www.llama.com/llama4/license/", "https://www.llama.com/llama4/use-policy", false, true}));
   t.push_back(gnu("mpl-2.0", "MPL-2.0", "Mozilla Public License 2.0", "https://www.mozilla.org/en-US/MPL/2.0/", Copyleft::weak));
-  t.back().copyleft_compatible = {"GPL-2.0-or-later", "GPL-3.0-only", "LGPL-2.1-or-later", "LGPL-3.0-only", "AGPL-3.0-only"};
+  // MPL-2.0 s3.3: Secondary Licenses are GPL 2.0, LGPL 2.1, AGPL 3.0 or any later versions.
+  t.back().copyleft_compatible = {"GPL-2.0-only", "GPL-2.0-or-later", "GPL-3.0-only", "LGPL-2.1-only", "LGPL-2.1-or-later",
+                                  "LGPL-3.0-only", "AGPL-3.0-only"};
   t.push_back(mit_like("mit", "MIT", "MIT License", "https://opensource.org/licenses/MIT"));
   t.push_back(mit_like("ncsa", "NCSA", "University of Illinois/NCSA Open Source License", "https://opensource.org/licenses/NCSA"));
   t.push_back(rail("openrail", "LicenseRef-openrail", "Open RAIL license family", "https://www.licenses.ai/blog/2022/8/18/naming-convention-of-responsible-ai-licenses"));
@@ -394,7 +398,7 @@ std::vector<License> build_license_table() {
   }
   // SPDX ids the Hub has no id for, but which appear in SPDX expressions.
   t.push_back(gnu("", "GPL-2.0-or-later", "GNU General Public License v2.0 or later", "https://www.gnu.org/licenses/old-licenses/gpl-2.0.html", Copyleft::strong));
-  t.back().copyleft_compatible = {"GPL-3.0-only", "GPL-3.0-or-later"};
+  t.back().copyleft_compatible = {"GPL-2.0-only", "GPL-3.0-only", "GPL-3.0-or-later"};
   t.push_back(gnu("", "GPL-3.0-or-later", "GNU General Public License v3.0 or later", "https://www.gnu.org/licenses/gpl-3.0.html", Copyleft::strong));
   t.back().copyleft_compatible = {"GPL-3.0-only", "AGPL-3.0-only"};
   t.push_back(gnu("", "LGPL-2.1-or-later", "GNU Lesser General Public License v2.1 or later", "https://www.gnu.org/licenses/old-licenses/lgpl-2.1.html", Copyleft::weak));

@@ -116,6 +116,9 @@ const std::vector<Case>& cases() {
       {"CC BY-NC-SA + Llama: the AUP is an added restriction", {P("ncsa", "cc-by-nc-sa-4.0"), P("llama", "llama3.1")}, D, NO, {"copyleft"}, {}, {}},
       {"EUPL-1.2 appendix lists GPLv3", {P("eupl", "eupl-1.2"), P("gpl", "gpl-3.0")}, D, OK, {}, {"share-alike"}, {}},
       {"Llama 3.2 AUP: EU exclusion for multimodal models is stated", {P("vision", "llama3.2")}, R, OK, {}, {"acceptable-use-policy"}, {}},
+      {"MPL-2.0 s3.3: GPL-2.0 is a Secondary License", {P("mpl", "mpl-2.0"), P("gpl2", "gpl-2.0")}, D, OK, {}, {"share-alike"}, {}},
+      {"LGPL-2.1 s3: may be taken under the GPL v2", {P("lgpl", "lgpl-2.1"), P("gpl2", "gpl-2.0")}, D, OK, {}, {"share-alike"}, {}},
+      {"GPL-2.0-only and GPL-3.0-only cannot both hold", {P("gpl2", "gpl-2.0"), P("gpl3", "gpl-3.0")}, D, NO, {"copyleft"}, {}, {}},
       {"Hub id is lowercase, SPDX case is restored", {P("a", "apache-2.0 OR mit")}, C, OK, {}, {"attribution"}, {}, "Apache-2.0 OR MIT"},
   };
   return all;
