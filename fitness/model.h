@@ -83,7 +83,8 @@ class LlamaModel {
   // left or right padding). Positions count the tokens of each row from 0, so a left-padded
   // row gives the same logits as the unpadded sequence. Returns logits [B,T,V] in the model
   // compute dtype; logits at padded positions are finite but meaningless. Autograd-friendly.
-  // T must not exceed config().max_position_embeddings (InputError).
+  // T must not exceed config().max_position_embeddings (InputError); ids given as a CPU tensor
+  // must be within the vocabulary (InputError; ids already on a GPU are not checked).
   at::Tensor forward(const at::Tensor& ids, const at::Tensor& attention_mask) const;
 
   // Incremental forward: ids [B,T] are the next T tokens after the cache's contents;

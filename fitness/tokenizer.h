@@ -45,6 +45,7 @@ class Tokenizer {
 
  private:
   struct Handle;
+  Tokenizer() = default;  // only load() makes one
   std::shared_ptr<Handle> handle_;
   std::filesystem::path path_;
 };

@@ -161,8 +161,9 @@ at::Tensor LlamaModel::hidden_states(const at::Tensor& ids_in, const at::Tensor&
     throw InputError(source_ + ": KV cache too small or of another batch size");
   }
   const at::Tensor ids = ids_in.to(options_.device, at::kLong);
-  if (ids.numel() > 0) {
-    const auto range = at::aminmax(ids);
+  // Checked where that costs no device synchronisation: ids given on the CPU (all of ours).
+  if (ids_in.device().is_cpu() && ids_in.numel() > 0) {
+    const auto range = at::aminmax(ids_in.to(at::kLong));
     const int64_t lo = std::get<0>(range).item<int64_t>(), hi = std::get<1>(range).item<int64_t>();
     if (lo < 0 || hi >= config_.vocab_size) {
       throw InputError(source_ + ": token id " + std::to_string(lo < 0 ? lo : hi) +
