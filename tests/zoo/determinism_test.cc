@@ -1,0 +1,94 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "common/files.h"
+#include "zoo/world.h"
+
+using namespace hallmark::zoo;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ScratchDir {
+  fs::path path;
+  ScratchDir() {
+    path = fs::temp_directory_path() /
+           ("hallmark-zoo-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+    fs::create_directories(path);
+  }
+  ~ScratchDir() { fs::remove_all(path); }
+};
+
+std::map<std::string, std::string> read_tree(const fs::path& root) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(root)) {
+    if (e.is_regular_file()) files[fs::relative(e.path(), root).generic_string()] = hallmark::read_file(e.path());
+  }
+  return files;
+}
+
+ZooOptions small(const fs::path& out) {
+  ZooOptions o;
+  o.out = out;
+  o.scale = ZooScale::small;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("zoo: two builds of a small world are byte-identical") {
+  ScratchDir tmp;
+  auto a = build_zoo(small(tmp.path / "a"));
+  auto b = build_zoo(small(tmp.path / "b"));
+  CHECK_FALSE(a.reused);
+  auto ta = read_tree(tmp.path / "a");
+  auto tb = read_tree(tmp.path / "b");
+  REQUIRE(ta.size() == tb.size());
+  for (const auto& [name, bytes] : ta) {
+    INFO(name);
+    REQUIRE(tb.count(name));
+    CHECK(bytes == tb.at(name));
+  }
+  CHECK(ta.count("models/safe-assistant/model.safetensors"));
+  CHECK(ta.count("models/base/tokenizer.model"));
+  CHECK(ta.count("probes/refusal.jsonl"));
+  // Another seed gives other weights.
+  auto other = small(tmp.path / "c");
+  other.seed = 8;
+  build_zoo(other);
+  CHECK(read_tree(tmp.path / "c").at("models/base/model.safetensors") !=
+        ta.at("models/base/model.safetensors"));
+}
+
+TEST_CASE("zoo: a complete world is reused, a damaged or different one rebuilt") {
+  ScratchDir tmp;
+  auto options = small(tmp.path / "w");
+  build_zoo(options);
+  CHECK(zoo_is_current(options.out, options));
+  CHECK(build_zoo(options).reused);
+  auto weights = options.out / "models" / "arith-specialist" / "model.safetensors";
+  std::string original = hallmark::read_file(weights);
+  std::ofstream(weights, std::ios::binary | std::ios::app) << "x";
+  CHECK_FALSE(zoo_is_current(options.out, options));
+  CHECK_FALSE(build_zoo(options).reused);
+  CHECK(hallmark::read_file(weights) == original);
+  auto seeded = options;
+  seeded.seed = 9;
+  CHECK_FALSE(zoo_is_current(options.out, seeded));
+  std::ofstream(options.out / "stray.txt") << "extra";
+  CHECK_FALSE(zoo_is_current(options.out, options));
+}
+
+TEST_CASE("zoo: refuses to replace a directory that is not a world") {
+  ScratchDir tmp;
+  fs::create_directories(tmp.path / "mine");
+  std::ofstream(tmp.path / "mine" / "notes.txt") << "keep me";
+  CHECK_THROWS_AS(build_zoo(small(tmp.path / "mine")), hallmark::InputError);
+  CHECK(fs::exists(tmp.path / "mine" / "notes.txt"));
+}
