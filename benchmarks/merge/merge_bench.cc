@@ -1,7 +1,7 @@
 // Merge throughput and memory, beside a STREAM triad probe and the Python reference measured
 // in the same run. Modes:
 //   merge_bench tensors [N=4096] [THREADS=2] [REPEATS=5]   per method on N x N fp32 tensors
-//   merge_bench checkpoint [THREADS=2]                      whole synthetic Llama-shaped model
+//   merge_bench checkpoint [THREADS=2] [REPEATS=3]          whole synthetic Llama-shaped model
 //   merge_bench memory [THREADS=2]                          peak RssAnon of `hallmark merge`,
 //                                                           three bf16 parents of 1.1B params
 // Prints medians; see benchmarks/RESULTS.md.
@@ -164,11 +164,11 @@ std::string recipe_text(const std::string& method) {
          "  - model: b\n    parameters: {weight: 0.5, density: 0.5}\n";
 }
 
-int bench_checkpoint(int threads) {
+int bench_checkpoint(int threads, int repeats) {
   at::set_num_threads(threads);
   const fs::path root = fs::temp_directory_path() / ("hallmark-merge-bench-" + std::to_string(::getpid()));
-  // ~0.35B parameters per parent (0.7 GB bf16): 12 layers, hidden 1536, intermediate 4096.
-  const int64_t layers = 12, hidden = 1536, inter = 4096, vocab = 32000;
+  // ~0.22B parameters per parent (0.43 GB bf16): 12 layers, hidden 1024, intermediate 2816.
+  const int64_t layers = 12, hidden = 1024, inter = 2816, vocab = 32000;
   for (auto [name, seed] : {std::pair{"base", 1}, {"a", 2}, {"b", 3}})
     write_llama(root / name, static_cast<uint64_t>(seed), layers, hidden, inter, vocab);
   uint64_t params = 0;
@@ -184,7 +184,7 @@ int bench_checkpoint(int threads) {
     merge::WriteChildOptions options;
     options.overwrite = true;
     const double seconds =
-        median_seconds(3, [&] { merge::merge_to_directory(r, root / "child", options); });
+        median_seconds(repeats, [&] { merge::merge_to_directory(r, root / "child", options); });
     // Three bf16 inputs read and one bf16 output written.
     const double gbs = 2.0 * 4.0 * static_cast<double>(params) / seconds / 1e9;
     std::printf("%-16s %10.2f %10.3f %10.2f %8.0f%%\n", method, seconds,
@@ -207,6 +207,7 @@ int bench_memory(int threads) {
   // TinyLlama-1.1B shape: 22 layers, hidden 2048, intermediate 5632, vocabulary 32000.
   for (auto [name, seed] : {std::pair{"base", 1}, {"a", 2}, {"b", 3}})
     write_llama(root / name, static_cast<uint64_t>(seed), 22, 2048, 5632, 32000);
+  std::setvbuf(stdout, nullptr, _IONBF, 0);  // the forked CLI shares stdout
   std::printf("peak anonymous memory of `hallmark merge --threads %d`, three bf16 parents of 1.1B params\n", threads);
   std::printf("%-16s %12s %10s\n", "method", "peak MB", "seconds");
   for (const char* method : {"linear", "task_arithmetic", "ties", "dare_ties"}) {
@@ -242,7 +243,7 @@ int main(int argc, char** argv) {
   auto arg = [&](int i, long fallback) { return argc > i ? std::stol(argv[i]) : fallback; };
   if (mode == "tensors")
     return bench_tensors(arg(2, 4096), static_cast<int>(arg(3, 2)), static_cast<int>(arg(4, 5)));
-  if (mode == "checkpoint") return bench_checkpoint(static_cast<int>(arg(2, 2)));
+  if (mode == "checkpoint") return bench_checkpoint(static_cast<int>(arg(2, 2)), static_cast<int>(arg(3, 3)));
   if (mode == "memory") return bench_memory(static_cast<int>(arg(2, 2)));
   std::fprintf(stderr, "usage: merge_bench tensors|checkpoint|memory [...]\n");
   return 2;

@@ -107,3 +107,14 @@ dtype: bfloat16
                           "merge_method: passthrough\n"),
                     Catch::Contains("r.yaml:4:22") && Catch::Contains("layer_range"));
 }
+
+TEST_CASE("the example recipes are valid") {
+  size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(HALLMARK_SOURCE_DIR "/examples/recipes")) {
+    if (entry.path().extension() != ".yaml") continue;
+    INFO(entry.path());
+    CHECK_NOTHROW(parse_recipe_file(entry.path()));
+    ++count;
+  }
+  CHECK(count >= 5);
+}
