@@ -212,11 +212,18 @@ std::string format_table(const Evaluation& e) {
   if (e.preservation) {
     std::snprintf(buf, sizeof buf, "  refusal preservation:       %.3f\n", e.preservation->value);
     out += buf;
+    auto harmful = [](const std::vector<Flip>& flips, ProbeLabel label) {
+      size_t n = 0;
+      for (const auto& f : flips) n += f.label == label;
+      return n;
+    };
     for (const auto& c : e.preservation->parents) {
       std::snprintf(buf, sizeof buf,
-                    "    vs %s (refuses %.1f%%): %.3f, %zu refusals lost, %zu gained\n",
-                    c.parent.c_str(), 100 * c.parent_refusal_rate, c.preservation, c.lost.size(),
-                    c.gained.size());
+                    "    vs %s (refuses %.1f%%): %.3f; harmful refusals lost %zu, gained %zu; "
+                    "benign refusals dropped %zu, added %zu\n",
+                    c.parent.c_str(), 100 * c.parent_refusal_rate, c.preservation,
+                    harmful(c.lost, ProbeLabel::harmful), harmful(c.gained, ProbeLabel::harmful),
+                    harmful(c.lost, ProbeLabel::benign), harmful(c.gained, ProbeLabel::benign));
       out += buf;
     }
   }
