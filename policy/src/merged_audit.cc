@@ -1,0 +1,64 @@
+#include "policy/merged_audit.h"
+
+#include "common/error.h"
+#include "policy/derivation.h"
+#include "policy/derivation_json.h"
+#include "provenance/auditability.h"
+
+namespace hallmark::policy {
+
+using nlohmann::json;
+
+Audit audit_merged(const std::filesystem::path& child_dir, const std::vector<MergedParent>& parents,
+                   const AuditOptions& options) {
+  AuditOptions child_options = options;
+  Audit out = audit_model(child_dir, child_options);
+
+  json parent_entries = json::array();
+  std::vector<LicenseSource> sources;
+  std::vector<provenance::ParentAuditInput> inputs;
+  for (const auto& p : parents) {
+    AuditOptions parent_options = options;
+    parent_options.name = p.name;
+    Audit parent = audit_model(p.dir, parent_options);
+    json entry = parent.report["parents"][0];
+    entry["contributes"] = p.contributes;
+    entry["contribution"] = p.contribution;
+    parent_entries.push_back(entry);
+    for (const auto& f : parent.failures) out.failures.push_back(p.name + ": " + f);
+
+    LicenseSource source;
+    source.name = p.name;
+    source.license = entry["license"].is_string() ? entry["license"].get<std::string>() : "";
+    source.license_name = entry["license_name"].is_string() ? entry["license_name"].get<std::string>() : "";
+    source.license_link = entry["license_link"].is_string() ? entry["license_link"].get<std::string>() : "";
+    source.contributes = p.contributes;
+    sources.push_back(source);
+    if (p.contributes)
+      inputs.push_back({p.name, p.contribution, provenance::read_parent_metadata(p.dir, options.metadata)});
+  }
+  if (inputs.empty()) throw InputError(child_dir.string() + ": no parent contributes to the child");
+
+  json verdicts = json::object();
+  for (Use use : {Use::internal_research, Use::redistribution, Use::commercial_deployment})
+    verdicts[std::string(to_string(use))] = derivation_to_json(derive(sources, UseContext{use, 0}));
+
+  provenance::Auditability audit = provenance::score_auditability(inputs);
+  json breakdown = json::array();
+  for (const auto& p : audit.parents) {
+    breakdown.push_back({{"name", p.name}, {"contribution", p.contribution}, {"data", p.data},
+                         {"signature", p.signature}, {"license", p.license}, {"documentation", p.documentation},
+                         {"score", p.score}, {"missing", p.missing}});
+  }
+
+  json& r = out.report;
+  r["kind"] = "merged-audit";
+  r["parents"] = parent_entries;
+  r["license"] = {{"expression", verdicts["commercial-deployment"]["expression"]}, {"verdicts", verdicts}};
+  r["auditability"] = {{"score", audit.score}, {"parents", breakdown}, {"missing", audit.missing}};
+  r["metrics"]["auditability"] = audit.score;
+  r["checks"] = {{"passed", out.failures.empty()}, {"failures", out.failures}};
+  return out;
+}
+
+}  // namespace hallmark::policy
