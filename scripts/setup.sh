@@ -23,7 +23,7 @@ fi
 
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja \
-  -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo} \
+  -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-Release} \
   -DHALLMARK_WERROR=${HALLMARK_WERROR:-OFF} \
   -DHALLMARK_SANITIZE=${HALLMARK_SANITIZE:-OFF} >/dev/null
 cmake --build "$build" -j "${JOBS:-$(nproc)}"
