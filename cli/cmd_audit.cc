@@ -1,9 +1,12 @@
-// hallmark audit MODEL [--policy P] [--probes FILE...] [--json OUT]: the compliance picture of
-// any checkpoint: manifest and root digest, licenses with a verdict per intended use, declared
-// datasets with their digests checked, signature, auditability and, with --probes, the refusal
-// metrics. The JSON is the report shape `hallmark gate` reads. Exit 1 when a check failed (a
-// dataset digest that does not match its data) or, with --policy, a rule failed.
+// hallmark audit MODEL [--policy P] [--probes FILE...] [--public-key PEM] [--json OUT]: the
+// compliance picture of any checkpoint: manifest and root digest, licenses with a verdict per
+// intended use, declared datasets with their digests checked, signature (an OpenSSF model
+// signature in model.sig, verified with --public-key), auditability and, with --probes, the
+// refusal metrics. The JSON is the report shape `hallmark gate` reads. Exit 1 when a check failed
+// (a dataset digest that does not match its data, a signature that does not verify) or, with
+// --policy, a rule failed.
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -19,6 +22,7 @@
 #include "fitness/language_model.h"
 #include "policy/audit.h"
 #include "policy/gate.h"
+#include "reports/model_signature.h"
 #include "safety_probes/evaluation.h"
 #include "safety_probes/probe_set.h"
 
@@ -30,6 +34,7 @@ struct AuditArgs {
   std::string policy;
   std::vector<std::string> probes;
   std::string json;
+  std::string public_key;
   std::string device = "cpu";
   std::string dtype = "fp32";
   int64_t max_new_tokens = 32;
@@ -66,6 +71,12 @@ void audit(const AuditArgs& a) {
 
   policy::AuditOptions options;
   options.name = a.model;
+  if (!a.public_key.empty()) {
+    // A key that cannot be used is bad input even when the model turns out to have no model.sig.
+    if (!std::filesystem::is_regular_file(a.public_key)) throw InputError(a.public_key + ": public key file not found");
+    options.metadata.public_key = a.public_key;
+    options.metadata.verify_signature = reports::signature_verifier();
+  }
   policy::Audit result = policy::audit_model(dir, options);
   nlohmann::json& r = result.report;
   if (!a.probes.empty()) add_probe_metrics(a, dir, r);
@@ -73,7 +84,8 @@ void audit(const AuditArgs& a) {
   std::printf("audit of %s\n", a.model.c_str());
   std::printf("  root digest    sha256:%s (%s files, %s bytes)\n", r["model"]["root_digest"].get<std::string>().c_str(),
               r["model"]["files"].dump().c_str(), r["model"]["bytes"].dump().c_str());
-  std::printf("  signature      %s\n", r["model"]["signature"]["status"].get<std::string>().c_str());
+  std::printf("  signature      %s: %s\n", r["model"]["signature"]["status"].get<std::string>().c_str(),
+              r["model"]["signature"]["detail"].get<std::string>().c_str());
   std::printf("  license        %s\n", r["license"]["expression"].get<std::string>().c_str());
   for (const auto& [use, v] : r["license"]["verdicts"].items()) {
     std::printf("    %-22s %s\n", use.c_str(), v["verdict"].get<std::string>().c_str());
@@ -108,6 +120,8 @@ void setup(CLI::App& app) {
   cmd->add_option("model", args->model, "Checkpoint directory or cached hub id")->required();
   cmd->add_option("--policy", args->policy, "Also gate the audit report with this policy");
   cmd->add_option("--probes", args->probes, "Safety probe files (JSONL, AdvBench, HarmBench, XSTest CSV)");
+  cmd->add_option("--public-key", args->public_key,
+                  "PEM EC public key (P-256/384/521) to verify model.sig, an OpenSSF model signature");
   cmd->add_option("--json", args->json, "Write the audit report (the shape hallmark gate reads)");
   cmd->add_option("--device", args->device, "Device for --probes: cpu or cuda:N")->capture_default_str();
   cmd->add_option("--dtype", args->dtype, "Weights dtype for --probes: fp32, bf16, fp16")->capture_default_str();
