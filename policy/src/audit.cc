@@ -3,7 +3,7 @@
 
 #include "common/version.h"
 #include "policy/derivation.h"
-#include "policy/derivation_json.h"
+#include "policy/src/audit_json.h"
 #include "provenance/auditability.h"
 #include "provenance/manifest.h"
 
@@ -73,19 +73,10 @@ Audit audit_model(const std::filesystem::path& dir, const AuditOptions& options)
     for (const auto& b : meta.card->base_model) base_model.push_back(b);
   }
 
-  json verdicts = json::object();
-  for (Use use : {Use::internal_research, Use::redistribution, Use::commercial_deployment}) {
-    verdicts[std::string(to_string(use))] = derivation_to_json(derive({source}, UseContext{use, 0}));
-  }
+  json verdicts = license_verdicts_json({source});
 
   provenance::ParentAuditInput input{name, 1.0, meta};
   provenance::Auditability audit = provenance::score_auditability({input});
-  json breakdown = json::array();
-  for (const auto& p : audit.parents) {
-    breakdown.push_back({{"name", p.name}, {"contribution", p.contribution}, {"data", p.data},
-                         {"signature", p.signature}, {"license", p.license}, {"documentation", p.documentation},
-                         {"score", p.score}, {"missing", p.missing}});
-  }
 
   json files = json::array();
   for (const auto& f : manifest.files) files.push_back({{"path", f.path}, {"sha256", f.sha256}, {"size", f.size}});
@@ -107,7 +98,7 @@ Audit audit_model(const std::filesystem::path& dir, const AuditOptions& options)
                      {"contributes", true}, {"contribution", 1.0}, {"root_digest", manifest.root_digest},
                      {"signature", signature}, {"datasets", datasets_json(meta)}}})},
       {"license", {{"expression", verdicts["commercial-deployment"]["expression"]}, {"verdicts", verdicts}}},
-      {"auditability", {{"score", audit.score}, {"parents", breakdown}, {"missing", audit.missing}}},
+      {"auditability", auditability_json(audit)},
       {"metrics", {{"auditability", audit.score}}},
       {"checks", {{"passed", out.failures.empty()}, {"failures", out.failures}}},
       {"manifest", {{"root_digest", manifest.root_digest}, {"files", files}}},

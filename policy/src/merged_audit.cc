@@ -1,9 +1,7 @@
 #include "policy/merged_audit.h"
 
 #include "common/error.h"
-#include "policy/derivation.h"
-#include "policy/derivation_json.h"
-#include "provenance/auditability.h"
+#include "policy/src/audit_json.h"
 
 namespace hallmark::policy {
 
@@ -11,8 +9,7 @@ using nlohmann::json;
 
 Audit audit_merged(const std::filesystem::path& child_dir, const std::vector<MergedParent>& parents,
                    const AuditOptions& options) {
-  AuditOptions child_options = options;
-  Audit out = audit_model(child_dir, child_options);
+  Audit out = audit_model(child_dir, options);
 
   json parent_entries = json::array();
   std::vector<LicenseSource> sources;
@@ -39,23 +36,15 @@ Audit audit_merged(const std::filesystem::path& child_dir, const std::vector<Mer
   }
   if (inputs.empty()) throw InputError(child_dir.string() + ": no parent contributes to the child");
 
-  json verdicts = json::object();
-  for (Use use : {Use::internal_research, Use::redistribution, Use::commercial_deployment})
-    verdicts[std::string(to_string(use))] = derivation_to_json(derive(sources, UseContext{use, 0}));
+  json verdicts = license_verdicts_json(sources);
 
   provenance::Auditability audit = provenance::score_auditability(inputs);
-  json breakdown = json::array();
-  for (const auto& p : audit.parents) {
-    breakdown.push_back({{"name", p.name}, {"contribution", p.contribution}, {"data", p.data},
-                         {"signature", p.signature}, {"license", p.license}, {"documentation", p.documentation},
-                         {"score", p.score}, {"missing", p.missing}});
-  }
 
   json& r = out.report;
   r["kind"] = "merged-audit";
   r["parents"] = parent_entries;
   r["license"] = {{"expression", verdicts["commercial-deployment"]["expression"]}, {"verdicts", verdicts}};
-  r["auditability"] = {{"score", audit.score}, {"parents", breakdown}, {"missing", audit.missing}};
+  r["auditability"] = auditability_json(audit);
   r["metrics"]["auditability"] = audit.score;
   r["checks"] = {{"passed", out.failures.empty()}, {"failures", out.failures}};
   return out;
