@@ -23,6 +23,7 @@ struct AuditOptions {
 struct Audit {
   nlohmann::json report;              // docs/policy-gate.md
   std::vector<std::string> failures;  // failed checks (digest mismatch, missing data, bad signature)
+  provenance::ParentMetadata metadata;  // what the report was built from
 };
 
 // Throws InputError for a directory that is not a model (no files), or a malformed model card or

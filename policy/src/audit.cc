@@ -83,6 +83,7 @@ Audit audit_model(const std::filesystem::path& dir, const AuditOptions& options)
 
   Audit out;
   out.failures = meta.failures();
+  out.metadata = meta;
   json signature = signature_json(meta.signature);
   out.report = {
       {"schema", "hallmark.report.v1"},

@@ -32,7 +32,7 @@ Audit audit_merged(const std::filesystem::path& child_dir, const std::vector<Mer
     source.contributes = p.contributes;
     sources.push_back(source);
     if (p.contributes)
-      inputs.push_back({p.name, p.contribution, provenance::read_parent_metadata(p.dir, options.metadata)});
+      inputs.push_back({p.name, p.contribution, std::move(parent.metadata)});
   }
   if (inputs.empty()) throw InputError(child_dir.string() + ": no parent contributes to the child");
 
