@@ -8,10 +8,17 @@
 // tensors, see LlamaModel's constructor), compute a loss on forward()'s logits, call backward()
 // and step an optimizer (e.g. torch::optim::AdamW) over weights(). Everything else in fitness/
 // (generation, log-likelihoods, scoring) runs under inference mode.
+//
+// Inference fast path: a model on the CPU computing in fp32 whose weights do not require grad
+// runs forward_cached with autograd off (inference mode or no-grad) through a fused,
+// loop-based decoder (src/cpu_decoder.h); such a model holds q/k/v and gate/up fused, and
+// weights() are views into the fused tensors. Everything else (training, CUDA, bf16, forward())
+// runs the generic ATen code; both give the same logits to fp32 rounding.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +46,7 @@ struct ModelOptions {
 };
 
 class LlamaModel;
+class CpuDecoder;
 
 // Keys and values of past positions, for incremental decoding (see forward_cached).
 class KVCache {
@@ -50,8 +58,10 @@ class KVCache {
 
  private:
   friend class LlamaModel;
+  friend class CpuDecoder;
   std::vector<at::Tensor> keys_;    // per layer [batch, kv_heads, capacity, head_dim]
   std::vector<at::Tensor> values_;
+  std::vector<at::Tensor> scratch_;  // the fast path's per-step activations, reused across steps
   int64_t length_ = 0;
   int64_t capacity_ = 0;
 };
@@ -95,6 +105,8 @@ class LlamaModel {
                             KVCache& cache, bool last_only = false) const;
 
  private:
+  // Throws InputError for ids and mask that do not fit the model, the cache or each other.
+  void check_inputs(const at::Tensor& ids, const at::Tensor& attention_mask, const KVCache* cache) const;
   // Final hidden states [B,T,H] (after the last RMSNorm).
   at::Tensor hidden_states(const at::Tensor& ids, const at::Tensor& attention_mask,
                            KVCache* cache) const;
@@ -109,6 +121,7 @@ class LlamaModel {
   std::vector<at::Tensor> layer_weights_;  // per layer, in the order of LayerSlot (model.cc)
   at::Tensor embed_, norm_, lm_head_;
   at::Tensor inv_freq_;  // [head_dim / 2] fp32 on the device, rope frequencies after scaling
+  std::shared_ptr<const CpuDecoder> cpu_decoder_;  // null where the fast path does not apply
 };
 
 }  // namespace hallmark::fitness

@@ -5,11 +5,13 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
 
 #include "common/error.h"
+#include "fitness/src/cpu_decoder.h"
 #include "fitness/src/rope.h"
 
 namespace hallmark::fitness {
@@ -81,6 +83,14 @@ LlamaModel::LlamaModel(LlamaConfig config, WeightMap weights, ModelOptions optio
     if (name == "lm_head.weight" && config_.tie_word_embeddings) continue;
     throw InputError(source_ + ": unexpected tensor " + name + " for " + config_.architecture);
   }
+  inv_freq_ = rope_inv_freq(config_).to(options_.device);
+  // The fast path (cpu_decoder.h) for inference models on the CPU in fp32; it replaces the
+  // projection weights by views into its fused copies, so it comes before they are picked up.
+  const bool trainable = std::any_of(weights_.begin(), weights_.end(),
+                                     [](const auto& entry) { return entry.second.requires_grad(); });
+  if (options_.device.is_cpu() && compute_dtype_ == at::kFloat && !trainable) {
+    cpu_decoder_ = std::make_shared<const CpuDecoder>(config_, weights_, inv_freq_);
+  }
   embed_ = weights_.at("model.embed_tokens.weight");
   norm_ = weights_.at("model.norm.weight");
   lm_head_ = config_.tie_word_embeddings ? embed_ : weights_.at("lm_head.weight");
@@ -92,7 +102,6 @@ LlamaModel::LlamaModel(LlamaConfig config, WeightMap weights, ModelOptions optio
       if (it != weights_.end()) layer_weights_[layer * kNumSlots + slot] = it->second;
     }
   }
-  inv_freq_ = rope_inv_freq(config_).to(options_.device);
 }
 
 KVCache::KVCache(const LlamaModel& model, int64_t batch, int64_t capacity) : capacity_(capacity) {
@@ -142,8 +151,7 @@ at::Tensor LlamaModel::attention(const at::Tensor& x, int64_t layer, const at::T
   return at::linear(out, w[kO], w[kOBias]);
 }
 
-at::Tensor LlamaModel::hidden_states(const at::Tensor& ids_in, const at::Tensor& mask_in,
-                                     KVCache* cache) const {
+void LlamaModel::check_inputs(const at::Tensor& ids_in, const at::Tensor& mask_in, const KVCache* cache) const {
   if (ids_in.dim() != 2) throw InputError(source_ + ": input ids must be [batch, tokens]");
   const int64_t batch = ids_in.size(0), steps = ids_in.size(1);
   const int64_t past = cache != nullptr ? cache->length_ : 0;
@@ -160,16 +168,25 @@ at::Tensor LlamaModel::hidden_states(const at::Tensor& ids_in, const at::Tensor&
                            cache->keys_[0].size(0) != batch)) {
     throw InputError(source_ + ": KV cache too small or of another batch size");
   }
-  const at::Tensor ids = ids_in.to(options_.device, at::kLong);
   // Checked where that costs no device synchronisation: ids given on the CPU (all of ours).
-  if (ids_in.device().is_cpu() && ids_in.numel() > 0) {
-    const auto range = at::aminmax(ids_in.to(at::kLong));
-    const int64_t lo = std::get<0>(range).item<int64_t>(), hi = std::get<1>(range).item<int64_t>();
-    if (lo < 0 || hi >= config_.vocab_size) {
-      throw InputError(source_ + ": token id " + std::to_string(lo < 0 ? lo : hi) +
-                       " outside the vocabulary of " + std::to_string(config_.vocab_size));
+  if (ids_in.device().is_cpu()) {
+    const at::Tensor ids = ids_in.to(at::kLong).contiguous();
+    const int64_t* id = ids.data_ptr<int64_t>();
+    for (int64_t i = 0; i < ids.numel(); ++i) {
+      if (id[i] < 0 || id[i] >= config_.vocab_size) {
+        throw InputError(source_ + ": token id " + std::to_string(id[i]) + " outside the vocabulary of " +
+                         std::to_string(config_.vocab_size));
+      }
     }
   }
+}
+
+at::Tensor LlamaModel::hidden_states(const at::Tensor& ids_in, const at::Tensor& mask_in,
+                                     KVCache* cache) const {
+  check_inputs(ids_in, mask_in, cache);
+  const int64_t batch = ids_in.size(0), steps = ids_in.size(1);
+  const int64_t past = cache != nullptr ? cache->length_ : 0;
+  const at::Tensor ids = ids_in.to(options_.device, at::kLong);
   const at::Tensor mask = mask_in.to(options_.device, at::kLong);
 
   // Positions count each row's tokens from 0, so left padding does not shift them.
@@ -207,6 +224,10 @@ at::Tensor LlamaModel::forward(const at::Tensor& ids, const at::Tensor& attentio
 
 at::Tensor LlamaModel::forward_cached(const at::Tensor& ids, const at::Tensor& attention_mask,
                                       KVCache& cache, bool last_only) const {
+  if (cpu_decoder_ != nullptr && !at::GradMode::is_enabled()) {
+    check_inputs(ids, attention_mask, &cache);
+    return cpu_decoder_->forward(ids, attention_mask, cache, last_only);
+  }
   at::Tensor h = hidden_states(ids, attention_mask, &cache);
   if (last_only) h = h.narrow(1, h.size(1) - 1, 1);
   return at::linear(h, lm_head_);
