@@ -137,13 +137,14 @@ at::Tensor CpuDecoder::forward(const at::Tensor& ids_in, const at::Tensor& mask_
   const int64_t heads = config_.num_attention_heads, dim = config_.head_dim;
   const float eps = static_cast<float>(config_.rms_norm_eps);
 
+  const int64_t widths[kNumBuffers] = {hidden, hidden, (heads + 2 * config_.num_key_value_heads) * dim,
+                                       heads * dim, hidden, 2 * inter, inter};
   std::vector<at::Tensor>& buf = cache.scratch_;
-  if (buf.size() != kNumBuffers || buf[kHidden].size(0) != rows) {
+  bool fits = buf.size() == kNumBuffers;
+  for (size_t i = 0; fits && i < kNumBuffers; ++i) fits = buf[i].size(0) == rows && buf[i].size(1) == widths[i];
+  if (!fits) {
     buf.clear();
-    for (const int64_t columns : {hidden, hidden, (heads + 2 * config_.num_key_value_heads) * dim, heads * dim,
-                                  hidden, 2 * inter, inter}) {
-      buf.push_back(at::empty({rows, columns}, at::kFloat));
-    }
+    for (const int64_t columns : widths) buf.push_back(at::empty({rows, columns}, at::kFloat));
   }
   float* h = buf[kHidden].data_ptr<float>();
   float* normed = buf[kNormed].data_ptr<float>();

@@ -168,6 +168,13 @@ void LlamaModel::check_inputs(const at::Tensor& ids_in, const at::Tensor& mask_i
                            cache->keys_[0].size(0) != batch)) {
     throw InputError(source_ + ": KV cache too small or of another batch size");
   }
+  // The fast path writes the cache through raw pointers: its shape must be this model's.
+  if (cache != nullptr && (static_cast<int64_t>(cache->keys_.size()) != config_.num_hidden_layers ||
+                           cache->keys_[0].size(1) != config_.num_key_value_heads ||
+                           cache->keys_[0].size(3) != config_.head_dim ||
+                           cache->keys_[0].scalar_type() != compute_dtype_)) {
+    throw InputError(source_ + ": KV cache made for another model");
+  }
   // Checked where that costs no device synchronisation: ids given on the CPU (all of ours).
   if (ids_in.device().is_cpu()) {
     const at::Tensor ids = ids_in.to(at::kLong).contiguous();

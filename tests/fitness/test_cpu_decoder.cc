@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/error.h"
 #include "fitness/model.h"
 #include "fitness/src/cpu_kernels.h"
 #include "tiny_model.h"
@@ -106,6 +107,10 @@ TEST_CASE("a model whose weights require grad keeps them unfused", "[model][fast
   c10::InferenceMode inference;
   KVCache a(model, 3, 9), b(frozen, 3, 9);
   CHECK(max_diff_at(model.forward_cached(p.ids, p.mask, a), frozen.forward_cached(p.ids, p.mask, b), p.mask) < 1e-5);
+  // A cache of another shape is refused rather than written out of bounds.
+  const LlamaConfig other = tiny_config("llama");
+  KVCache wrong(LlamaModel(other, random_weights(other, 1)), 3, 9);
+  CHECK_THROWS_AS(frozen.forward_cached(p.ids, p.mask, wrong), hallmark::InputError);
 }
 
 TEST_CASE("fast path kernels: split matrix products and masked attention", "[fast]") {
