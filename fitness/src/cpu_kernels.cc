@@ -2,40 +2,52 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
-namespace hallmark::fitness::cpu {
+// The products and the attention bound decoding: on x86-64 an AVX2 version of them is compiled
+// as well and picked at load time on CPUs that have it (the baseline target is SSE2 only).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define HALLMARK_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HALLMARK_VECTOR_CLONES
+#endif
 
+namespace hallmark::fitness::cpu {
 namespace {
 
-// Eight independent partial sums per dot product, so that the loops vectorise without
-// reassociating a single running sum (which the compiler may not do for floats).
+// Dot products are summed in eight independent lanes (one AVX register, two SSE ones), which
+// the compiler may not do by itself for floats (it would reassociate a single running sum).
 constexpr int kLanes = 8;
-
-float lane_sum(const float* acc) {
-  return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-}
+using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
 
 // out[r] = x_r . w for R consecutive rows of x (row length n): each load of w serves R rows.
+// Always inlined, so that it is compiled for the target of each clone of its callers.
 template <int R>
-void dots(const float* x, int64_t n, const float* w, float* out) {
-  float acc[R][kLanes] = {};
+[[gnu::always_inline]] inline void dots(const float* x, int64_t n, const float* w, float* out) {
+  Lanes acc[R];
+  for (int r = 0; r < R; ++r) acc[r] = Lanes{};
   int64_t k = 0;
   for (; k + kLanes <= n; k += kLanes) {
+    // Unaligned loads (memcpy); no helper returns a Lanes, whose ABI differs between clones.
+    Lanes wk, xr;
+    std::memcpy(&wk, w + k, sizeof wk);
     for (int r = 0; r < R; ++r) {
-      for (int j = 0; j < kLanes; ++j) acc[r][j] += x[r * n + k + j] * w[k + j];
+      std::memcpy(&xr, x + r * n + k, sizeof xr);
+      acc[r] += xr * wk;
     }
   }
   for (int r = 0; r < R; ++r) {
     float tail = 0;
     for (int64_t t = k; t < n; ++t) tail += x[r * n + t] * w[t];
-    out[r] = lane_sum(acc[r]) + tail;
+    const Lanes a = acc[r];
+    out[r] = ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7])) + tail;
   }
 }
 
 template <int R>
-void linear_rows(const float* x, int64_t in, const float* w, const float* bias, int64_t begin, int64_t end,
-                 float* y, int64_t y_stride) {
+[[gnu::always_inline]] inline void linear_rows(const float* x, int64_t in, const float* w, const float* bias,
+                                               int64_t begin, int64_t end, float* y, int64_t y_stride) {
   for (int64_t o = begin; o < end; ++o) {
     float out[R];
     dots<R>(x, in, w + o * in, out);
@@ -51,6 +63,7 @@ float dot(const float* a, const float* b, int64_t n) {
   return out;
 }
 
+HALLMARK_VECTOR_CLONES
 void linear(const float* x, int64_t rows, int64_t in, const float* w, const float* bias,
             int64_t begin, int64_t end, float* y, int64_t y_stride) {
   // Blocks of weight rows small enough to stay in cache while every row of x passes over them.
@@ -101,12 +114,14 @@ void add_into(float* acc, const float* x, int64_t n) {
   for (int64_t i = 0; i < n; ++i) acc[i] += x[i];
 }
 
+HALLMARK_VECTOR_CLONES
 void attend(const float* q, const float* keys, const float* values, int64_t dim, int64_t first,
             int64_t last, const int64_t* mask, float scale, float* scores, float* out) {
   float top = -std::numeric_limits<float>::infinity();
   for (int64_t s = first; s <= last; ++s) {
     if (mask[s] == 0) continue;
-    scores[s] = dot(q, keys + s * dim, dim) * scale;
+    dots<1>(q, dim, keys + s * dim, &scores[s]);
+    scores[s] *= scale;
     top = std::max(top, scores[s]);
   }
   std::fill(out, out + dim, 0.0f);
