@@ -4,9 +4,12 @@
 // (cpu_kernels.h) split across threads with at::parallel_for. A decoding step makes a handful
 // of ATen calls in all where the generic path makes several dozen per layer.
 //
-// When it applies (decided by LlamaModel): the model lives on the CPU with fp32 compute, no
-// weight requires grad (so it is not being trained), and autograd is off for the call
-// (inference mode or no-grad). Everything else (CUDA, bf16, training) runs the generic path.
+// When it applies (decided by LlamaModel): the model lives on the CPU and computes in fp32
+// (fp32, or fp16 weights, which the CPU computes in fp32), no weight requires grad (so it is
+// not being trained), and autograd is off for the call (inference mode or no-grad). Everything
+// else (CUDA, bf16, training, the full-sequence forward()) runs the generic ATen path. Logits
+// at real positions agree with it to fp32 rounding; at padded positions both are finite and
+// meaningless (and differ).
 #pragma once
 
 #include <ATen/core/Tensor.h>
