@@ -47,6 +47,10 @@ struct MergeArgs {
   uint64_t seed = 0;
   c10::ScalarType out_dtype = c10::ScalarType::Float;  // the caller casts the result to it
   bool want_shares = false;                            // fill MergeResult::shares
+  // Optional destination: a contiguous tensor of the child's shape and out_dtype on the merge
+  // device. Methods that can write their result there do so and return it; callers merging
+  // many tensors pass one reused buffer instead of paying the page faults of a fresh one.
+  at::Tensor out;
 };
 
 struct MergeResult {

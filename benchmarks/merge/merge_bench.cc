@@ -82,20 +82,22 @@ std::map<std::string, double> python_reference(int64_t n, int threads, int repea
   return out;
 }
 
-int bench_tensors(int64_t n, int threads, int repeats) {
+int bench_tensors(int64_t n, int threads, int repeats, std::vector<std::string> methods) {
   at::set_num_threads(threads);
   at::manual_seed(0);
   const at::Tensor base = at::randn({n, n}), a = at::randn({n, n}), b = at::randn({n, n});
-  const std::vector<std::string> methods = {"linear", "task_arithmetic", "ties", "dare_ties",
-                                            "dare_linear", "breadcrumbs", "della", "slerp",
-                                            "nuslerp", "model_stock"};
+  // The executor merges every tensor of a child into one reused buffer, as here.
+  const at::Tensor out = at::zeros({n, n});
+  if (methods.empty())
+    methods = {"linear", "task_arithmetic", "ties", "dare_ties", "dare_linear", "breadcrumbs",
+               "della", "slerp", "nuslerp", "model_stock"};
   const double triad = triad_gbs(repeats);
   std::printf("threads %d, %lld x %lld fp32, median of %d\n", threads, static_cast<long long>(n),
               static_cast<long long>(n), repeats);
   std::printf("STREAM triad: %.2f GB/s\n", triad);
   const auto python = python_reference(n, threads, std::max(1, repeats / 2), methods);
-  std::printf("%-16s %10s %10s %10s %9s %9s %8s\n", "method", "ms", "Gelem/s", "GB/s", "of triad",
-              "python ms", "speedup");
+  std::printf("%-16s %10s %10s %10s %9s %9s %8s %14s\n", "method", "ms", "Gelem/s", "GB/s", "of triad",
+              "python ms", "speedup", "fresh-out ms");
   for (const auto& name : methods) {
     const merge::Method& m = *merge::find_method(name);
     merge::MergeArgs args;
@@ -110,16 +112,18 @@ int bench_tensors(int64_t n, int threads, int repeats) {
     if (count == 2) args.models.push_back({"b", b, params_for(m, merge::ParamScope::PerModel, pb)});
     args.globals = params_for(m, merge::ParamScope::Global, {{"t", 0.3}});
     if (name == "linear") args.globals.set("normalize", false);
+    const double fresh = median_seconds(repeats, [&] { (void)m.merge(args); });
+    args.out = out;
     const double seconds = median_seconds(repeats, [&] { (void)m.merge(args); });
     const double elements = static_cast<double>(n * n);
     // Bytes that must move: every input once, the output once.
     const double bytes = 4.0 * elements * static_cast<double>(count + (with_base ? 1 : 0) + 1);
     const double gbs = bytes / seconds / 1e9;
     const auto py = python.find(name);
-    std::printf("%-16s %10.1f %10.3f %10.2f %8.0f%% %9.0f %7.1fx\n", name.c_str(), seconds * 1e3,
+    std::printf("%-16s %10.1f %10.3f %10.2f %8.0f%% %9.0f %7.1fx %14.1f\n", name.c_str(), seconds * 1e3,
                 elements / seconds / 1e9, gbs, 100.0 * gbs / triad,
                 py == python.end() ? 0.0 : py->second * 1e3,
-                py == python.end() ? 0.0 : py->second / seconds);
+                py == python.end() ? 0.0 : py->second / seconds, fresh * 1e3);
   }
   return 0;
 }
@@ -242,9 +246,10 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "tensors";
   auto arg = [&](int i, long fallback) { return argc > i ? std::stol(argv[i]) : fallback; };
   if (mode == "tensors")
-    return bench_tensors(arg(2, 4096), static_cast<int>(arg(3, 2)), static_cast<int>(arg(4, 5)));
+    return bench_tensors(arg(2, 4096), static_cast<int>(arg(3, 2)), static_cast<int>(arg(4, 5)),
+                         std::vector<std::string>(argv + std::min(argc, 5), argv + argc));
   if (mode == "checkpoint") return bench_checkpoint(static_cast<int>(arg(2, 2)), static_cast<int>(arg(3, 3)));
   if (mode == "memory") return bench_memory(static_cast<int>(arg(2, 2)));
-  std::fprintf(stderr, "usage: merge_bench tensors|checkpoint|memory [...]\n");
+  std::fprintf(stderr, "usage: merge_bench tensors [N THREADS REPEATS [METHOD...]] | checkpoint [THREADS REPEATS] | memory [THREADS]\n");
   return 2;
 }

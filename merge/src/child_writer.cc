@@ -46,7 +46,7 @@ Attribution merge_to_directory(const Recipe& recipe, const fs::path& out,
   std::vector<checkpoint::TensorSpec> specs;
   for (const auto& job : plan.jobs) specs.push_back({job.name, job.dtype, job.shape});
   checkpoint::ShardedWriter writer(dir.path(), specs);
-  Executor executor(plan, parents, options.merge);
+  Executor executor(plan, parents, options.merge, /*reuse_output=*/true);
   for (const auto& job : plan.jobs) {
     const at::Tensor tensor = executor.run(job).to(at::kCPU).contiguous();
     const auto view = checkpoint::view_of(job.name, tensor);

@@ -4,6 +4,7 @@
 
 #include "checkpoint/aten.h"
 #include "common/error.h"
+#include "merge/src/finite.h"
 
 namespace hallmark::merge {
 namespace {
@@ -17,8 +18,9 @@ bool contributes(const Params& model, const Params& globals) {
 
 }  // namespace
 
-Executor::Executor(const MergePlan& plan, const Parents& parents, const MergeOptions& options)
-    : plan_(plan), parents_(parents), options_(options) {
+Executor::Executor(const MergePlan& plan, const Parents& parents, const MergeOptions& options,
+                   bool reuse_output)
+    : plan_(plan), parents_(parents), options_(options), reuse_output_(reuse_output) {
   for (const auto& ref : plan.refs) {
     ParentAttribution a;
     a.model = ref;
@@ -29,7 +31,7 @@ Executor::Executor(const MergePlan& plan, const Parents& parents, const MergeOpt
 
 at::Tensor Executor::input(const InputRef& ref) const {
   at::Tensor t = parents_.tensor(ref.model, ref.tensor);
-  if (!options_.allow_nonfinite && at::isfinite(t).all().item<bool>() == false)
+  if (!options_.allow_nonfinite && !all_finite(t))
     throw InputError(parents_.checkpoint(ref.model).dir().string() + ": tensor " + ref.tensor +
                      " contains NaN or Inf (use --allow-nonfinite to merge it anyway)");
   return t;
@@ -53,6 +55,7 @@ at::Tensor Executor::run(const TensorJob& job) {
   args.want_shares = true;
   if (job.base) args.base = input(*job.base);
   for (const auto& m : job.models) args.models.push_back(ModelTensor{m.ref.model, input(m.ref), m.params});
+  if (reuse_output_) args.out = output_buffer(job, args.base.defined() ? args.base : args.models.front().tensor);
 
   MergeResult result;
   try {
@@ -67,6 +70,20 @@ at::Tensor Executor::run(const TensorJob& job) {
     if (i < result.shares.size()) parent.l1 += result.shares[i];
   }
   return result.tensor.to(args.out_dtype);
+}
+
+at::Tensor Executor::output_buffer(const TensorJob& job, const at::Tensor& like) {
+  if (!like.device().is_cpu()) return {};  // only the CPU fast paths write into it
+  const c10::ScalarType dtype = checkpoint::to_scalar_type(job.dtype);
+  at::Tensor& buffer = buffers_[dtype];
+  if (!buffer.defined()) {
+    int64_t largest = 0;
+    for (const auto& j : plan_.jobs)
+      if (!j.copy_only && checkpoint::to_scalar_type(j.dtype) == dtype)
+        largest = std::max(largest, c10::multiply_integers(j.shape));
+    buffer = at::empty({largest}, like.options().dtype(dtype));
+  }
+  return buffer.narrow(0, 0, c10::multiply_integers(job.shape)).view(job.shape);
 }
 
 Attribution Executor::attribution() const {

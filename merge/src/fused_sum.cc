@@ -3,7 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
-#include <cmath>
+#include "merge/src/kernel_support.h"
 
 namespace hallmark::merge {
 namespace {
@@ -21,9 +21,11 @@ void kernel(const WeightedSum& s, at::Tensor& out) {
   const int64_t blocks = (numel + kBlock - 1) / kBlock;
   // One partial L1 sum per (block, input): the final sums do not depend on the thread split.
   std::vector<double> partial(s.l1 ? static_cast<size_t>(blocks) * n : 0);
+  // Each step is its own loop over a cache-resident block so that the compiler vectorizes it.
   at::parallel_for(0, blocks, 8, [&](int64_t first_block, int64_t last_block) {
-    float acc[kBlock];
-    float b[kBlock];
+    alignas(64) float acc[kBlock];
+    alignas(64) float b[kBlock];
+    alignas(64) float term[kBlock];
     for (int64_t block = first_block; block < last_block; ++block) {
       const int64_t start = block * kBlock;
       const int64_t len = std::min(kBlock, numel - start);
@@ -34,18 +36,20 @@ void kernel(const WeightedSum& s, at::Tensor& out) {
       for (size_t i = 0; i < n; ++i) {
         const In* x = xs[i] + start;
         const float w = s.weights[i];
-        if (s.l1) {
-          double sum = 0;
-          for (int64_t j = 0; j < len; ++j)
-            sum += std::abs(((base ? static_cast<float>(x[j]) - b[j] : static_cast<float>(x[j]))) * w);
-          partial[static_cast<size_t>(block) * n + i] = sum;
+        if (!s.l1 && base) {
+          for (int64_t j = 0; j < len; ++j) acc[j] = acc[j] + (static_cast<float>(x[j]) - b[j]) * w;
+          continue;
         }
         if (base) {
-          for (int64_t j = 0; j < len; ++j) acc[j] = acc[j] + (static_cast<float>(x[j]) - b[j]) * w;
-        } else if (i == 0) {
-          for (int64_t j = 0; j < len; ++j) acc[j] = static_cast<float>(x[j]) * w;
+          for (int64_t j = 0; j < len; ++j) term[j] = (static_cast<float>(x[j]) - b[j]) * w;
         } else {
-          for (int64_t j = 0; j < len; ++j) acc[j] = acc[j] + static_cast<float>(x[j]) * w;
+          for (int64_t j = 0; j < len; ++j) term[j] = static_cast<float>(x[j]) * w;
+        }
+        if (s.l1) partial[static_cast<size_t>(block) * n + i] = abs_sum(term, len);
+        if (base || i > 0) {
+          for (int64_t j = 0; j < len; ++j) acc[j] = acc[j] + term[j];
+        } else {
+          for (int64_t j = 0; j < len; ++j) acc[j] = term[j];
         }
       }
       if (s.divisor) {
@@ -94,7 +98,7 @@ at::Tensor fused_weighted_sum(const WeightedSum& s) {
   if (s.base && !fits(*s.base)) return {};
   if (type != at::kFloat && type != at::kBFloat16 && type != at::kHalf) return {};
   if (s.out_dtype != at::kFloat && s.out_dtype != at::kBFloat16 && s.out_dtype != at::kHalf) return {};
-  at::Tensor out = at::empty(first.sizes(), first.options().dtype(s.out_dtype));
+  at::Tensor out = destination(s.out, first, s.out_dtype);
   switch (type) {
     case at::kFloat: dispatch_out<float>(s, out); break;
     case at::kBFloat16: dispatch_out<c10::BFloat16>(s, out); break;

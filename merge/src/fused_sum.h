@@ -20,6 +20,7 @@ struct WeightedSum {
   c10::ScalarType out_dtype = c10::ScalarType::Float;
   // When set: per input, the L1 norm of w_i x_i (or w_i (x_i - base)), summed in a fixed order.
   std::vector<double>* l1 = nullptr;
+  at::Tensor out;  // written when it fits (see MergeArgs::out), else a fresh tensor
 };
 
 // Undefined when the kernel does not apply (not CPU, not contiguous, mixed input dtypes).

@@ -9,11 +9,12 @@
 #include <ATen/Parallel.h>
 
 #include "merge/random.h"
+#include "merge/src/kernel_support.h"
 
 namespace hallmark::merge {
 namespace {
 
-constexpr int64_t kBlock = 4096;
+constexpr int64_t kBlock = 2048;
 constexpr size_t kMaxModels = 16;
 
 uint32_t bits_of(float f) {
@@ -128,7 +129,7 @@ struct Pruning {
   bool prunes = false;     // false: the task vector is used whole
   bool random = false;
   uint64_t stream = 0;
-  float density = 1;
+  uint64_t below = 0;      // random: keep element j when (hash >> 40) < below
   Top keep_top;            // magnitude: keep the top ...
   Top drop_top;            // ... except these (breadcrumbs' outliers)
   enum class Scale { None, Multiply, Divide } scale = Scale::None;
@@ -136,51 +137,147 @@ struct Pruning {
   float weight = 0;
 };
 
-// Pruning's predicate over one block, in index order: keeps() once per element.
-class Keeper {
- public:
-  Keeper(const Pruning& p, int64_t block) : p_(&p), keep_(p.keep_top, block), drop_(p.drop_top, block) {}
-  bool keeps(int64_t j, float magnitude) {
-    if (p_->random) return uniform_at(p_->stream, static_cast<uint64_t>(j)) < p_->density;
-    const bool kept = keep_.contains(magnitude);
-    const bool dropped = drop_.contains(magnitude);  // both cursors see every element
-    return kept && !dropped;
-  }
-
- private:
-  const Pruning* p_;
-  TopCursor keep_, drop_;
-};
-
-template <typename In>
-float delta_at(const In* x, const In* b, int64_t j) {
-  return static_cast<float>(x[j]) - static_cast<float>(b[j]);
+// uniform_at(stream, j) < density, as an integer comparison: uniform_at is k / 2^24 for the
+// integer k = hash >> 40, and k / 2^24 < d exactly when k < ceil(d * 2^24).
+uint64_t random_threshold(float density) {
+  return static_cast<uint64_t>(std::ceil(static_cast<double>(density) * 16777216.0));
 }
 
-// mergekit's L1 rescale factor: ||d||_1 / ||kept d||_1, in fixed-order double sums.
+// 1.0f or 0.0f without a branch: the conditions here are random, a branch mispredicts half the
+// time.
+float flag(bool condition) { return static_cast<float>(static_cast<int>(condition)); }
+
+// keep[j] = 1 when |d[j]| is in the top set, else 0, for the elements of one block.
+void top_mask(const Top& top, int64_t block, const float* d, int64_t len, float* keep) {
+  if (top.kind != Top::Kind::Threshold) {
+    const float all = top.kind == Top::Kind::All ? 1.0f : 0.0f;
+    for (int64_t j = 0; j < len; ++j) keep[j] = all;
+  } else if (top.equal_before.empty()) {
+    const float value = top.value;
+    for (int64_t j = 0; j < len; ++j) keep[j] = flag(std::abs(d[j]) >= value);
+  } else {
+    TopCursor cursor(top, block);
+    for (int64_t j = 0; j < len; ++j) keep[j] = cursor.contains(std::abs(d[j])) ? 1.0f : 0.0f;
+  }
+}
+
+// keep[j] = 1 when uniform_at(stream, start + j) < density, else 0. Integer-only, so the clones
+// for wider vector units give the same bytes as the baseline; AVX-512 has the 64-bit multiply
+// that makes the hash vectorize.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+void random_mask(uint64_t stream, uint64_t below, int64_t start, int64_t len, float* keep) {
+  for (int64_t j = 0; j < len; ++j) {
+    const uint64_t counter = stream + (static_cast<uint64_t>(start + j) + 1) * detail::kGolden;
+    keep[j] = static_cast<float>(static_cast<int32_t>((detail::mix64(counter) >> 40) < below));
+  }
+}
+
+// keep[j] = 1 when element start + j of the task vector d survives the pruning p, else 0.
+void keep_mask(const Pruning& p, int64_t block, int64_t start, const float* d, int64_t len, float* keep,
+               float* scratch) {
+  if (p.random) return random_mask(p.stream, p.below, start, len, keep);
+  top_mask(p.keep_top, block, d, len, keep);
+  if (p.drop_top.kind == Top::Kind::None) return;
+  top_mask(p.drop_top, block, d, len, scratch);
+  for (int64_t j = 0; j < len; ++j) keep[j] = keep[j] * (1.0f - scratch[j]);
+}
+
 template <typename In>
-std::optional<double> l1_factor(const In* x, const In* b, int64_t numel, const Pruning& p) {
+void delta_block(const In* x, const float* base, int64_t len, float* d) {
+  for (int64_t j = 0; j < len; ++j) d[j] = static_cast<float>(x[j]) - base[j];
+}
+
+template <typename In>
+void widen_block(const In* x, int64_t len, float* out) {
+  for (int64_t j = 0; j < len; ++j) out[j] = static_cast<float>(x[j]);
+}
+
+// Per-thread block buffers.
+struct Scratch {
+  explicit Scratch(size_t rows) : data(rows * static_cast<size_t>(kBlock)) {}
+  float* row(size_t i) { return data.data() + i * static_cast<size_t>(kBlock); }
+  std::vector<float> data;
+};
+
+// mergekit's L1 rescale: each pruned task vector is multiplied by ||d||_1 / ||kept d||_1
+// (left as is when either norm is ~0). One pass over the base serves every model; the sums are
+// fixed-order doubles.
+template <typename In>
+void apply_l1_rescale(const std::vector<const In*>& xs, const In* b, int64_t numel,
+                      std::vector<Pruning>& pruning) {
+  std::vector<size_t> models;
+  for (size_t i = 0; i < pruning.size(); ++i)
+    if (pruning[i].prunes) models.push_back(i);
+  if (models.empty()) return;
+  const size_t m = models.size();
   const int64_t blocks = (numel + kBlock - 1) / kBlock;
-  std::vector<double> before(static_cast<size_t>(blocks)), after(static_cast<size_t>(blocks));
+  std::vector<double> before(static_cast<size_t>(blocks) * m), after(static_cast<size_t>(blocks) * m);
   at::parallel_for(0, blocks, 4, [&](int64_t first, int64_t last) {
+    Scratch s(4);
+    float *base = s.row(0), *d = s.row(1), *keep = s.row(2), *spare = s.row(3);
     for (int64_t block = first; block < last; ++block) {
-      double sb = 0, sa = 0;
-      Keeper keeper(p, block);
-      const int64_t end = std::min(numel, (block + 1) * kBlock);
-      for (int64_t j = block * kBlock; j < end; ++j) {
-        const float d = delta_at(x, b, j);
-        const float masked = d * (keeper.keeps(j, std::abs(d)) ? 1.0f : 0.0f);
-        sb += std::abs(d);
-        sa += std::abs(masked);
+      const int64_t start = block * kBlock;
+      const int64_t len = std::min(kBlock, numel - start);
+      widen_block(b + start, len, base);
+      for (size_t k = 0; k < m; ++k) {
+        const size_t at = static_cast<size_t>(block) * m + k;
+        delta_block(xs[models[k]] + start, base, len, d);
+        keep_mask(pruning[models[k]], block, start, d, len, keep, spare);
+        before[at] = abs_sum(d, len);
+        for (int64_t j = 0; j < len; ++j) d[j] = d[j] * keep[j];
+        after[at] = abs_sum(d, len);
       }
-      before[static_cast<size_t>(block)] = sb;
-      after[static_cast<size_t>(block)] = sa;
     }
   });
-  double sb = 0, sa = 0;
-  for (int64_t i = 0; i < blocks; ++i) sb += before[static_cast<size_t>(i)], sa += after[static_cast<size_t>(i)];
-  if (sb < 1e-7 || sa < 1e-7) return std::nullopt;
-  return sb / sa;
+  for (size_t k = 0; k < m; ++k) {
+    double sb = 0, sa = 0;
+    for (int64_t block = 0; block < blocks; ++block) {
+      sb += before[static_cast<size_t>(block) * m + k];
+      sa += after[static_cast<size_t>(block) * m + k];
+    }
+    if (sb < 1e-7 || sa < 1e-7) continue;
+    Pruning& p = pruning[models[k]];
+    p.scale = Pruning::Scale::Multiply;
+    p.factor = static_cast<float>(sb / sa);
+  }
+}
+
+// wd = the weighted, pruned and rescaled task vector of one model over one block.
+template <typename In>
+void weighted_delta(const Pruning& p, const In* x, const float* base, int64_t block, int64_t start,
+                    int64_t len, float* wd, float* keep, float* spare) {
+  delta_block(x + start, base, len, wd);
+  if (p.prunes) {
+    keep_mask(p, block, start, wd, len, keep, spare);
+    for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] * keep[j];
+    if (p.scale == Pruning::Scale::Multiply) {
+      for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] * p.factor;
+    } else if (p.scale == Pruning::Scale::Divide) {
+      for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] / p.factor;
+    }
+  }
+  for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] * p.weight;
+}
+
+// TIES sign election over one block: keeps the terms that agree with the sign of their sum (0
+// counts as +) and returns, in divisor, the summed weights of the agreeing models (0 becomes 1).
+void elect_signs(const std::vector<Pruning>& pruning, const std::vector<float*>& wd, int64_t len,
+                 float* mixed, float* divisor, float* total) {
+  for (int64_t j = 0; j < len; ++j) total[j] = 0.0f, mixed[j] = 0.0f, divisor[j] = 0.0f;
+  for (float* w : wd)
+    for (int64_t j = 0; j < len; ++j) total[j] = total[j] + w[j];
+  for (size_t i = 0; i < wd.size(); ++i) {
+    float* w = wd[i];
+    const float weight = pruning[i].weight;
+    for (int64_t j = 0; j < len; ++j) {
+      const int positive = total[j] >= 0;
+      const float agree = static_cast<float>((positive & (w[j] > 0)) | ((1 - positive) & (w[j] < 0)));
+      w[j] = w[j] * agree;
+      mixed[j] = mixed[j] + w[j];
+      divisor[j] = divisor[j] + agree * weight;
+    }
+  }
+  for (int64_t j = 0; j < len; ++j) divisor[j] = divisor[j] == 0.0f ? 1.0f : divisor[j];
 }
 
 template <typename In, typename Out>
@@ -199,56 +296,42 @@ MergeResult combine(const TaskVectorMethod& method, const MergeArgs& args,
   // Without sign election the divisor is the (double) weight sum, ~0 becoming 1.
   const auto plain_divisor = static_cast<float>(std::abs(weight_sum) < 1e-8 ? 1.0 : weight_sum);
 
-  at::Tensor out = at::empty(args.base.sizes(), args.base.options().dtype(args.out_dtype));
+  at::Tensor out = destination(args.out, args.base, args.out_dtype);
   Out* dst = out.data_ptr<Out>();
   const int64_t blocks = (numel + kBlock - 1) / kBlock;
   std::vector<double> partial(args.want_shares ? static_cast<size_t>(blocks) * n : 0);
   at::parallel_for(0, blocks, 4, [&](int64_t first, int64_t last) {
-    std::array<float, kMaxModels> wd{};
-    std::array<double, kMaxModels> l1{};
+    Scratch s(n + 6);
+    float *base = s.row(0), *mixed = s.row(1), *divisor = s.row(2), *keep = s.row(3), *spare = s.row(4),
+          *share = s.row(5);
+    std::vector<float*> wd;
+    for (size_t i = 0; i < n; ++i) wd.push_back(s.row(6 + i));
     for (int64_t block = first; block < last; ++block) {
-      l1.fill(0.0);
-      std::vector<Keeper> keepers;
-      keepers.reserve(n);
-      for (const auto& p : pruning) keepers.emplace_back(p, block);
-      const int64_t end = std::min(numel, (block + 1) * kBlock);
-      for (int64_t j = block * kBlock; j < end; ++j) {
-        const float base = static_cast<float>(b[j]);
-        for (size_t i = 0; i < n; ++i) {
-          const Pruning& p = pruning[i];
-          float v = static_cast<float>(xs[i][j]) - base;
-          if (p.prunes) {
-            v = v * (keepers[i].keeps(j, std::abs(v)) ? 1.0f : 0.0f);
-            if (p.scale == Pruning::Scale::Multiply) v = v * p.factor;
-            else if (p.scale == Pruning::Scale::Divide) v = v / p.factor;
-          }
-          wd[i] = v * p.weight;
-        }
-        float mixed = 0.0f;
-        float divisor = plain_divisor;
-        if (method.sign_consensus) {
-          float total = 0.0f;
-          for (size_t i = 0; i < n; ++i) total = total + wd[i];
-          const bool positive = total >= 0;
-          divisor = 0.0f;
-          for (size_t i = 0; i < n; ++i) {
-            const float agree = (positive ? wd[i] > 0 : wd[i] < 0) ? 1.0f : 0.0f;
-            wd[i] = wd[i] * agree;
-            mixed = mixed + wd[i];
-            divisor = divisor + agree * pruning[i].weight;
-          }
-          if (divisor == 0.0f) divisor = 1.0f;
-        } else {
-          for (size_t i = 0; i < n; ++i) mixed = mixed + wd[i];
-        }
-        if (normalize) mixed = mixed / divisor;
-        if (lambda != 1.0) mixed = mixed * lambda_f;
-        dst[j] = static_cast<Out>(base + mixed);
-        if (args.want_shares)
-          for (size_t i = 0; i < n; ++i) l1[i] += std::abs(normalize ? wd[i] / divisor : wd[i]);
+      const int64_t start = block * kBlock;
+      const int64_t len = std::min(kBlock, numel - start);
+      widen_block(b + start, len, base);
+      for (size_t i = 0; i < n; ++i) weighted_delta(pruning[i], xs[i], base, block, start, len, wd[i], keep, spare);
+      if (method.sign_consensus) {
+        elect_signs(pruning, wd, len, mixed, divisor, keep);
+      } else {
+        for (int64_t j = 0; j < len; ++j) mixed[j] = 0.0f, divisor[j] = plain_divisor;
+        for (float* w : wd)
+          for (int64_t j = 0; j < len; ++j) mixed[j] = mixed[j] + w[j];
       }
-      if (args.want_shares)
-        for (size_t i = 0; i < n; ++i) partial[static_cast<size_t>(block) * n + i] = l1[i];
+      if (normalize)
+        for (int64_t j = 0; j < len; ++j) mixed[j] = mixed[j] / divisor[j];
+      if (lambda != 1.0)
+        for (int64_t j = 0; j < len; ++j) mixed[j] = mixed[j] * lambda_f;
+      for (int64_t j = 0; j < len; ++j) dst[start + j] = static_cast<Out>(base[j] + mixed[j]);
+      if (!args.want_shares) continue;
+      for (size_t i = 0; i < n; ++i) {
+        const float* w = wd[i];
+        if (normalize) {
+          for (int64_t j = 0; j < len; ++j) share[j] = w[j] / divisor[j];
+          w = share;
+        }
+        partial[static_cast<size_t>(block) * n + i] = abs_sum(w, len);
+      }
     }
   });
   MergeResult result;
@@ -280,7 +363,7 @@ MergeResult run(const TaskVectorMethod& method, const MergeArgs& args) {
       if (method.sparsification == Sparsification::Random) {
         p.random = true;
         p.stream = mask_stream(args.seed, args.tensor_name, m.model);
-        p.density = static_cast<float>(density);
+        p.below = random_threshold(static_cast<float>(density));
       } else if (method.sparsification == Sparsification::Magnitude) {
         p.keep_top = top_magnitudes(x, b, numel, static_cast<int64_t>(density * n));
       } else {  // magnitude outliers (breadcrumbs)
@@ -294,14 +377,14 @@ MergeResult run(const TaskVectorMethod& method, const MergeArgs& args) {
       if (rescale && by_density) {
         p.scale = Pruning::Scale::Divide;
         p.factor = static_cast<float>(density);
-      } else if (rescale) {
-        if (auto factor = l1_factor(x, b, numel, p)) {
-          p.scale = Pruning::Scale::Multiply;
-          p.factor = static_cast<float>(*factor);
-        }
       }
     }
     pruning.push_back(p);
+  }
+  if (rescale && !by_density) {
+    std::vector<const In*> xs;
+    for (const auto& m : args.models) xs.push_back(m.tensor.data_ptr<In>());
+    apply_l1_rescale(xs, b, numel, pruning);
   }
   switch (args.out_dtype) {
     case at::kFloat: return combine<In, float>(method, args, pruning);

@@ -63,6 +63,7 @@ MergeResult fused(const MergeArgs& args, bool normalize, double lambda) {
   if (lambda != 1.0) s.lambda = static_cast<float>(lambda);
   s.out_dtype = args.out_dtype;
   s.l1 = args.want_shares ? &result.shares : nullptr;
+  s.out = args.out;
   result.tensor = fused_weighted_sum(s);
   const double scale = std::abs(lambda) / (normalize ? std::abs(sum_of_weights(args)) : 1.0);
   for (double& share : result.shares) share *= scale;

@@ -197,3 +197,32 @@ TEST_CASE("the CPU fast paths give the ATen path's results") {
     }
   }
 }
+
+TEST_CASE("the CPU fast paths write into the caller's buffer when it fits") {
+  at::manual_seed(6);
+  const at::Tensor base = at::randn({40, 70}), a = at::randn({40, 70}), b = at::randn({40, 70});
+  for (const char* method : {"linear", "task_arithmetic", "ties", "dare_ties", "breadcrumbs_ties"}) {
+    for (const auto dtype : {at::kFloat, at::kBFloat16}) {
+      INFO(method << " " << dtype);
+      MergeArgs args;
+      args.tensor_name = "w";
+      args.seed = 4;
+      args.out_dtype = dtype;
+      args.globals = params(method, ParamScope::Global);
+      if (std::string(method) != "linear") args.base = base;
+      args.models = {model(method, "a", a, {{"weight", 0.6}, {"density", 0.5}}),
+                     model(method, "b", b, {{"weight", 0.4}, {"density", 0.5}})};
+      const at::Tensor fresh = find_method(method)->merge(args).tensor;
+      args.out = at::full({40, 70}, 7.0, at::TensorOptions().dtype(dtype));
+      const at::Tensor reused = find_method(method)->merge(args).tensor;
+      CHECK(reused.data_ptr() == args.out.data_ptr());
+      CHECK(reused.equal(fresh));
+      // A buffer of the wrong shape is left alone.
+      args.out = at::full({70, 40}, 7.0, at::TensorOptions().dtype(dtype));
+      const at::Tensor other = find_method(method)->merge(args).tensor;
+      CHECK(other.data_ptr() != args.out.data_ptr());
+      CHECK(other.equal(fresh));
+      CHECK(args.out.eq(7.0).all().item<bool>());
+    }
+  }
+}

@@ -36,6 +36,7 @@ class Linear : public Method {
     if (normalize) fused.divisor = static_cast<float>(divisor);
     fused.out_dtype = args.out_dtype;
     fused.l1 = args.want_shares ? &result.shares : nullptr;
+  fused.out = args.out;
     result.tensor = fused_weighted_sum(fused);
     if (result.tensor.defined()) {
       for (double& share : result.shares) share /= std::abs(divisor);
