@@ -224,8 +224,7 @@ void apply_l1_rescale(const std::vector<const In*>& xs, const In* b, int64_t num
         delta_block(xs[models[k]] + start, base, len, d);
         keep_mask(pruning[models[k]], block, start, d, len, keep, spare);
         before[at] = abs_sum(d, len);
-        for (int64_t j = 0; j < len; ++j) d[j] = d[j] * keep[j];
-        after[at] = abs_sum(d, len);
+        after[at] = masked_abs_sum(d, keep, len);
       }
     }
   });
@@ -242,21 +241,27 @@ void apply_l1_rescale(const std::vector<const In*>& xs, const In* b, int64_t num
   }
 }
 
-// wd = the weighted, pruned and rescaled task vector of one model over one block.
+// wd = the weighted, pruned and rescaled task vector of one model over one block, in one pass
+// once the mask is known.
 template <typename In>
 void weighted_delta(const Pruning& p, const In* x, const float* base, int64_t block, int64_t start,
                     int64_t len, float* wd, float* keep, float* spare) {
-  delta_block(x + start, base, len, wd);
-  if (p.prunes) {
-    keep_mask(p, block, start, wd, len, keep, spare);
-    for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] * keep[j];
-    if (p.scale == Pruning::Scale::Multiply) {
-      for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] * p.factor;
-    } else if (p.scale == Pruning::Scale::Divide) {
-      for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] / p.factor;
-    }
+  x += start;
+  const float w = p.weight;
+  if (!p.prunes) {
+    for (int64_t j = 0; j < len; ++j) wd[j] = (static_cast<float>(x[j]) - base[j]) * w;
+    return;
   }
-  for (int64_t j = 0; j < len; ++j) wd[j] = wd[j] * p.weight;
+  if (!p.random) delta_block(x, base, len, wd);  // magnitude masks look at the deltas
+  keep_mask(p, block, start, wd, len, keep, spare);
+  const float f = p.factor;
+  const bool multiply = p.scale == Pruning::Scale::Multiply, divide = p.scale == Pruning::Scale::Divide;
+  for (int64_t j = 0; j < len; ++j) {
+    float v = (static_cast<float>(x[j]) - base[j]) * keep[j];
+    if (multiply) v = v * f;
+    if (divide) v = v / f;
+    wd[j] = v * w;
+  }
 }
 
 // TIES sign election over one block: keeps the terms that agree with the sign of their sum (0
@@ -318,11 +323,13 @@ MergeResult combine(const TaskVectorMethod& method, const MergeArgs& args,
         for (float* w : wd)
           for (int64_t j = 0; j < len; ++j) mixed[j] = mixed[j] + w[j];
       }
-      if (normalize)
-        for (int64_t j = 0; j < len; ++j) mixed[j] = mixed[j] / divisor[j];
-      if (lambda != 1.0)
-        for (int64_t j = 0; j < len; ++j) mixed[j] = mixed[j] * lambda_f;
-      for (int64_t j = 0; j < len; ++j) dst[start + j] = static_cast<Out>(base[j] + mixed[j]);
+      const bool scaled = lambda != 1.0;
+      for (int64_t j = 0; j < len; ++j) {
+        float m = mixed[j];
+        if (normalize) m = m / divisor[j];
+        if (scaled) m = m * lambda_f;
+        dst[start + j] = static_cast<Out>(base[j] + m);
+      }
       if (!args.want_shares) continue;
       for (size_t i = 0; i < n; ++i) {
         const float* w = wd[i];

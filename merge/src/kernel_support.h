@@ -22,4 +22,14 @@ inline double abs_sum(const float* v, int64_t len) {
   return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
 }
 
+// abs_sum of v[j] * keep[j], without storing the product.
+inline double masked_abs_sum(const float* v, const float* keep, int64_t len) {
+  double lanes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t j = 0;
+  for (; j + 8 <= len; j += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += std::abs(static_cast<double>(v[j + k] * keep[j + k]));
+  for (; j < len; ++j) lanes[0] += std::abs(static_cast<double>(v[j] * keep[j]));
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
 }  // namespace hallmark::merge
