@@ -3,6 +3,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <optional>
 
 #include <ATen/ATen.h>
@@ -68,19 +69,29 @@ Top top_magnitudes(const In* x, const In* b, int64_t numel, int64_t m) {
   if (m >= numel) return Top{Top::Kind::All, 0, 0, {}};
   const auto threads = static_cast<size_t>(at::get_num_threads());
   // Two 16-bit radix passes over the bits of |x - b| (non-negative floats sort as integers).
+  // Per-thread 32-bit counters (256 KiB, cache-resident), flushed every 2^30 entries.
   auto histogram = [&](std::optional<uint32_t> high) {
-    std::vector<std::vector<int64_t>> local(threads, std::vector<int64_t>(65536, 0));
+    std::vector<std::vector<uint32_t>> local(threads, std::vector<uint32_t>(65536, 0));
+    std::vector<int64_t> total(65536, 0);
+    std::mutex mu;
     at::parallel_for(0, numel, 1 << 16, [&](int64_t begin, int64_t end) {
       auto& h = local[static_cast<size_t>(at::get_thread_num())];
-      for (int64_t j = begin; j < end; ++j) {
-        const uint32_t u = bits_of(magnitude_at(x, b, j));
-        if (!high) ++h[u >> 16];
-        else if ((u >> 16) == *high) ++h[u & 0xFFFF];
+      for (int64_t first = begin; first < end; first += int64_t{1} << 30) {
+        const int64_t last = std::min(end, first + (int64_t{1} << 30));
+        std::fill(h.begin(), h.end(), 0u);
+        if (!high) {
+          for (int64_t j = first; j < last; ++j) ++h[bits_of(magnitude_at(x, b, j)) >> 16];
+        } else {
+          const uint32_t want = *high;
+          for (int64_t j = first; j < last; ++j) {
+            const uint32_t u = bits_of(magnitude_at(x, b, j));
+            if ((u >> 16) == want) ++h[u & 0xFFFF];
+          }
+        }
+        std::lock_guard lock(mu);
+        for (size_t i = 0; i < total.size(); ++i) total[i] += h[i];
       }
     });
-    std::vector<int64_t> total(65536, 0);
-    for (const auto& h : local)
-      for (size_t i = 0; i < total.size(); ++i) total[i] += h[i];
     return total;
   };
   const auto h1 = histogram(std::nullopt);
