@@ -13,7 +13,7 @@ namespace {
 struct ZooArgs {
   std::string out;
   uint64_t seed = 7;
-  int threads = 1;
+  int workers = 0;
   bool force = false;
   bool small = false;
   bool quiet = false;
@@ -23,7 +23,7 @@ void run(const ZooArgs& a) {
   zoo::ZooOptions options;
   options.out = a.out;
   options.seed = a.seed;
-  options.threads = a.threads;
+  options.workers = a.workers;
   options.force = a.force;
   options.scale = a.small ? zoo::ZooScale::small : zoo::ZooScale::standard;
   if (!a.quiet) options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
@@ -40,9 +40,11 @@ void setup(CLI::App& app) {
   cmd->add_option("--out", args->out, "World directory (reused when it already holds this world)")
       ->required();
   cmd->add_option("--seed", args->seed, "Seed of the data and the training")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "CPU threads while training (part of the recipe)")
+  cmd->add_option("--threads", args->workers,
+                  "Models trained at once, one CPU thread each (0: one per core); the world's "
+                  "bytes do not depend on it")
       ->capture_default_str()
-      ->check(CLI::Range(1, 64));
+      ->check(CLI::Range(0, 64));
   cmd->add_flag("--force", args->force, "Rebuild even when the world is up to date");
   cmd->add_flag("--small", args->small, "A reduced recipe (seconds; for tests, not for the demo)");
   cmd->add_flag("--quiet", args->quiet, "No progress lines");

@@ -27,7 +27,7 @@
 namespace hallmark::zoo {
 
 enum class ZooScale {
-  standard,  // the demo world (about two minutes on two cores)
+  standard,  // the demo world (under three minutes on two cores)
   small,     // a reduced recipe for tests: same pipeline, less data and fewer steps
 };
 
@@ -35,7 +35,10 @@ struct ZooOptions {
   std::filesystem::path out;
   uint64_t seed = 7;
   ZooScale scale = ZooScale::standard;
-  int threads = 1;     // torch intra-op threads while training; part of the recipe
+  // Fine-tunes trained at once, each in its own thread with one intra-op thread; 0: one per
+  // core. Every model trains single-threaded whatever this is, so it never changes the bytes
+  // and is not part of the recipe.
+  int workers = 0;
   bool force = false;  // rebuild even when a matching world is there
   std::function<void(const std::string&)> log;  // progress lines; may be empty
 };

@@ -42,10 +42,15 @@ ZooOptions small(const fs::path& out) {
 
 }  // namespace
 
-TEST_CASE("zoo: two builds of a small world are byte-identical") {
+TEST_CASE("zoo: two builds of a small world are byte-identical, whatever the worker count") {
   ScratchDir tmp;
-  auto a = build_zoo(small(tmp.path / "a"));
-  auto b = build_zoo(small(tmp.path / "b"));
+  // One worker trains the fine-tunes one after another, four train them all at once.
+  auto one = small(tmp.path / "a");
+  one.workers = 1;
+  auto four = small(tmp.path / "b");
+  four.workers = 4;
+  auto a = build_zoo(one);
+  build_zoo(four);
   CHECK_FALSE(a.reused);
   auto ta = read_tree(tmp.path / "a");
   auto tb = read_tree(tmp.path / "b");
@@ -72,6 +77,10 @@ TEST_CASE("zoo: a complete world is reused, a damaged or different one rebuilt")
   build_zoo(options);
   CHECK(zoo_is_current(options.out, options));
   CHECK(build_zoo(options).reused);
+  // The worker count is not part of the recipe: any count reuses the world.
+  auto more = options;
+  more.workers = 3;
+  CHECK(zoo_is_current(options.out, more));
   auto weights = options.out / "models" / "arith-specialist" / "model.safetensors";
   std::string original = hallmark::read_file(weights);
   std::ofstream(weights, std::ios::binary | std::ios::app) << "x";

@@ -12,9 +12,8 @@ nlohmann::json train_json(const TrainSettings& s) {
 
 }  // namespace
 
-Recipe make_recipe(ZooScale scale, int threads) {
+Recipe make_recipe(ZooScale scale) {
   Recipe r;
-  r.threads = threads;
   auto& m = r.model;
   m.architecture = "LlamaForCausalLM";
   m.hidden_size = 64;
@@ -66,7 +65,6 @@ nlohmann::json recipe_json(const Recipe& r, uint64_t seed) {
   model.erase("vocab_size");
   return {{"zoo_version", kZooVersion},
           {"seed", seed},
-          {"threads", r.threads},
           {"data",
            {{"max_operand", r.data.max_operand},
             {"prose_lines", r.data.prose_lines},

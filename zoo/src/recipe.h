@@ -27,10 +27,9 @@ struct Recipe {
   TrainSettings specialist;  // the addition specialist
   TrainSettings safety;      // the aligned assistant
   TrainSettings secondary;   // the non-commercial specialist and the undocumented model
-  int threads = 2;
 };
 
-Recipe make_recipe(ZooScale scale, int threads);
+Recipe make_recipe(ZooScale scale);
 
 nlohmann::json recipe_json(const Recipe& recipe, uint64_t seed);
 

@@ -3,7 +3,11 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <chrono>
+#include <mutex>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_output.h"
@@ -16,6 +20,7 @@
 #include "zoo/src/sha256.h"
 #include "zoo/src/spm_train.h"
 #include "zoo/src/trainer.h"
+#include "zoo/src/workers.h"
 #include "zoo/src/world_files.h"
 
 namespace hallmark::zoo {
@@ -25,11 +30,20 @@ namespace fs = std::filesystem;
 
 const char* kWorldFile = "world.json";
 
+// Workers log too; the caller's log function need not be thread-safe.
+std::mutex log_mutex;
+
 void say(const ZooOptions& options, const std::string& line) {
+  std::lock_guard<std::mutex> lock(log_mutex);
   if (options.log) options.log(line);
 }
 
-// Restores the intra-op thread count however the build ends.
+int worker_count(const ZooOptions& options) {
+  if (options.workers > 0) return options.workers;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// Restores the caller's intra-op thread count however the build ends.
 class ThreadCount {
  public:
   explicit ThreadCount(int n) : saved_(at::get_num_threads()) { at::set_num_threads(n); }
@@ -118,7 +132,7 @@ bool zoo_is_current(const fs::path& dir, const ZooOptions& options) {
   } catch (const std::exception&) {
     return false;
   }
-  auto recipe = recipe_json(make_recipe(options.scale, options.threads), options.seed);
+  auto recipe = recipe_json(make_recipe(options.scale), options.seed);
   if (!j.contains("recipe") || j["recipe"] != recipe || !j.contains("files")) return false;
   for (const auto& [name, digest] : j["files"].items()) {
     auto path = dir / name;
@@ -152,8 +166,10 @@ ZooResult build_zoo(const ZooOptions& options) {
                        "replace it");
     }
   }
-  ThreadCount threads(options.threads);
-  Recipe recipe = make_recipe(options.scale, options.threads);
+  // One intra-op thread for every model, so that the bytes never depend on the machine or on
+  // the number of workers (workers.h).
+  ThreadCount threads(1);
+  Recipe recipe = make_recipe(options.scale);
 
   AtomicDir out(options.out, /*overwrite=*/true);
   const fs::path root = out.path();
@@ -191,19 +207,33 @@ ZooResult build_zoo(const ZooOptions& options) {
     const std::vector<Example>* examples;
     const TrainSettings* settings;
   };
+  // In the order workers take them: the specialist (most steps) first, so that it does not
+  // start last while the other workers sit idle.
   const std::vector<FineTune> finetunes = {
       {1, &data.addition_train, &recipe.specialist},
       {2, &data.safety_train, &recipe.safety},
       {3, &data.multiplication_train, &recipe.secondary},
       {4, &data.undocumented_train, &recipe.secondary},
   };
+  // The fine-tunes are independent once the base exists: train them at once. Tokenizing and
+  // writing stay in this thread; workers only train their own copy of the base.
+  std::vector<std::vector<Sequence>> sequences;
+  std::vector<fitness::WeightMap> weights;
   for (const auto& ft : finetunes) {
-    const auto& spec = files.parents.at(ft.parent);
-    say(options, "zoo: fine-tuning " + spec.dir);
-    auto weights = copy_weights(base);
-    train(recipe.model, weights, tokenize_examples(tokenizer, *ft.examples), *ft.settings,
-          log(spec.dir));
-    write_parent(root / "models" / spec.dir, spec, recipe.model, weights, work / "tokenizer.model");
+    sequences.push_back(tokenize_examples(tokenizer, *ft.examples));
+    weights.push_back(copy_weights(base));
+  }
+  const int workers = worker_count(options);
+  say(options, "zoo: fine-tuning " + std::to_string(finetunes.size()) + " models, " +
+                   std::to_string(std::min<size_t>(finetunes.size(), static_cast<size_t>(workers))) +
+                   " at a time");
+  run_in_workers(finetunes.size(), workers, [&](size_t i) {
+    const auto& spec = files.parents.at(finetunes[i].parent);
+    train(recipe.model, weights[i], sequences[i], *finetunes[i].settings, log(spec.dir));
+  });
+  for (size_t i = 0; i < finetunes.size(); ++i) {
+    const auto& spec = files.parents.at(finetunes[i].parent);
+    write_parent(root / "models" / spec.dir, spec, recipe.model, weights[i], work / "tokenizer.model");
   }
 
   fs::remove_all(work);
