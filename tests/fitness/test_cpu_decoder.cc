@@ -4,6 +4,7 @@
 // scaling, q/k/v, o and MLP biases, tied embeddings, a sliding window shorter than the
 // sequences), on a left-padded batch, through prefill and greedy decoding.
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
@@ -92,6 +93,22 @@ TEST_CASE("the fp32 CPU fast path equals the generic path", "[model][fast]") {
       CHECK(scale > 0.5);                                     // not a degenerate model
     }
   }
+}
+
+TEST_CASE("the fast path gives the same bits on 1 and 2 threads", "[model][fast]") {
+  // A vocabulary large enough that the output projection is split between the threads.
+  const LlamaConfig config = tiny_config("llama", 4000);
+  const LlamaModel model(config, random_weights(config, 8));
+  const Prompts p = left_padded(config.vocab_size);
+  const int threads = at::get_num_threads();
+  at::Tensor prefill_one, prefill_two;
+  at::set_num_threads(1);
+  const at::Tensor one = decode(model, p, 6, true, prefill_one);
+  at::set_num_threads(2);
+  const at::Tensor two = decode(model, p, 6, true, prefill_two);
+  at::set_num_threads(threads);
+  CHECK(at::equal(one, two));
+  CHECK(at::equal(prefill_one, prefill_two));
 }
 
 TEST_CASE("a model whose weights require grad keeps them unfused", "[model][fast]") {
