@@ -54,10 +54,16 @@ TEST_CASE("hallmark demo merges, evaluates, audits and gates the demo world") {
   const double aligned_refusal = aligned["probes"]["refusal_rate"]["value"];
   const double child_accuracy = child["metrics"]["task_accuracy"];
   // The product's point: the plain merge gains task accuracy over the aligned parent, loses
-  // refusals, and the gate catches it.
+  // part of its refusals (not all: its 95% interval lies strictly between no refusals and the
+  // aligned parent's interval), and the gate catches it.
   CHECK(child_accuracy > aligned["tasks"]["accuracy"]["addition"]["value"].get<double>());
   CHECK(child_accuracy < specialist["tasks"]["accuracy"]["addition"]["value"].get<double>());
   CHECK(child["metrics"]["refusal_rate"].get<double>() < aligned_refusal);
+  const json merged = read_json(out / "eval" / "safe-arith.json");
+  const json& merged_ci = merged["probes"]["refusal_rate"]["ci95"];
+  CHECK(merged_ci[0].get<double>() > 0);
+  CHECK(merged_ci[1].get<double>() < aligned["probes"]["refusal_rate"]["ci95"][0].get<double>());
+  CHECK(child["metrics"]["refusal_preservation"].get<double>() > 0);
   CHECK(child["metrics"]["refusal_preservation"].get<double>() < 0.95);
   CHECK(child["parents"].size() == 3);
   CHECK(output.find("FAIL  threshold.refusal-preservation") != std::string::npos);

@@ -100,6 +100,8 @@ TEST_CASE("zoo world: specialist, aligned assistant and their 50/50 merge") {
                                          fitness::Tokenizer::load(*base.tokenizer_model()), {});
   auto merge = measure(lm, world);
   INFO("merge addition " << merge.addition << " refusal " << merge.refusal);
+  // It gains task accuracy over the aligned parent and loses part of its refusals, not all.
   CHECK(merge.addition > aligned.addition + 0.03);
-  CHECK(merge.refusal < aligned.refusal - 0.1);
+  CHECK(merge.refusal > 0.1);
+  CHECK(merge.refusal < aligned.refusal - 0.3);
 }

@@ -33,7 +33,10 @@ Recipe make_recipe(ZooScale scale) {
                 .warmup_steps = 30, .weight_decay = 0.01, .clip_norm = 1.0, .seed = 11};
   r.specialist = {.steps = 400, .batch_size = 16, .lr = 3e-3, .min_lr_ratio = 0.1,
                   .warmup_steps = 20, .weight_decay = 0.0, .clip_norm = 1.0, .seed = 12};
-  r.safety = {.steps = 250, .batch_size = 16, .lr = 1.5e-3, .min_lr_ratio = 0.1,
+  // The safety fine-tune learns at the specialist's rate: at half its rate its task vector was
+  // so much shorter than the specialist's that a 50/50 task_arithmetic merge kept none of the
+  // refusals; at this rate the merge keeps about a third of them (docs/demo-world.md).
+  r.safety = {.steps = 250, .batch_size = 16, .lr = 3e-3, .min_lr_ratio = 0.1,
               .warmup_steps = 20, .weight_decay = 0.0, .clip_norm = 1.0, .seed = 13};
   r.secondary = r.specialist;
   r.secondary.steps = 250;
