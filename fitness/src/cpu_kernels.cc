@@ -66,19 +66,26 @@ float dot(const float* a, const float* b, int64_t n) {
 HALLMARK_VECTOR_CLONES
 void linear(const float* x, int64_t rows, int64_t in, const float* w, const float* bias,
             int64_t begin, int64_t end, float* y, int64_t y_stride) {
-  // Blocks of weight rows small enough to stay in cache while every row of x passes over them.
+  // Tiles of up to 64 rows of x (all of a decoding step's: the weight is read once), and
+  // blocks of weight rows small enough to stay in cache while the tile passes over them.
+  constexpr int64_t kRowTile = 64;
   const int64_t block = std::max<int64_t>(1, (64 * 1024) / (in * static_cast<int64_t>(sizeof(float))));
-  for (int64_t first = begin; first < end; first += block) {
-    const int64_t last = std::min(end, first + block);
-    int64_t r = 0;
-    for (; r + 4 <= rows; r += 4) linear_rows<4>(x + r * in, in, w, bias, first, last, y + r * y_stride, y_stride);
-    const float* xr = x + r * in;
-    float* yr = y + r * y_stride;
-    switch (rows - r) {
-      case 3: linear_rows<3>(xr, in, w, bias, first, last, yr, y_stride); break;
-      case 2: linear_rows<2>(xr, in, w, bias, first, last, yr, y_stride); break;
-      case 1: linear_rows<1>(xr, in, w, bias, first, last, yr, y_stride); break;
-      default: break;
+  for (int64_t tile = 0; tile < rows; tile += kRowTile) {
+    const int64_t tile_end = std::min(rows, tile + kRowTile);
+    for (int64_t first = begin; first < end; first += block) {
+      const int64_t last = std::min(end, first + block);
+      int64_t r = tile;
+      for (; r + 4 <= tile_end; r += 4) {
+        linear_rows<4>(x + r * in, in, w, bias, first, last, y + r * y_stride, y_stride);
+      }
+      const float* xr = x + r * in;
+      float* yr = y + r * y_stride;
+      switch (tile_end - r) {
+        case 3: linear_rows<3>(xr, in, w, bias, first, last, yr, y_stride); break;
+        case 2: linear_rows<2>(xr, in, w, bias, first, last, yr, y_stride); break;
+        case 1: linear_rows<1>(xr, in, w, bias, first, last, yr, y_stride); break;
+        default: break;
+      }
     }
   }
 }

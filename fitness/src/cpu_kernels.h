@@ -16,7 +16,7 @@ float dot(const float* a, const float* b, int64_t n);
 
 // y[r * y_stride + o] = x_r . w_o (+ bias[o]) for rows r < rows and outputs o in [begin, end):
 // x is [rows, in] and w [outputs, in], both row-major (a torch Linear weight as stored), bias
-// null or [outputs]. Blocked so that w is read from memory once per call whatever `rows` is.
+// null or [outputs]. Blocked so that w is read from memory once per 64 rows of x.
 void linear(const float* x, int64_t rows, int64_t in, const float* w, const float* bias,
             int64_t begin, int64_t end, float* y, int64_t y_stride);
 

@@ -132,11 +132,11 @@ TEST_CASE("a model whose weights require grad keeps them unfused", "[model][fast
 
 TEST_CASE("fast path kernels: split matrix products and masked attention", "[fast]") {
   at::manual_seed(3);
-  // Sizes off the kernels' blocks: 5 rows (4 + 1), 19 inputs (8 + 8 + 3).
-  const at::Tensor x = at::randn({5, 19}), w = at::randn({7, 19}), bias = at::randn({7});
-  at::Tensor y = at::empty({5, 7});
-  cpu::linear(x.data_ptr<float>(), 5, 19, w.data_ptr<float>(), bias.data_ptr<float>(), 0, 3, y.data_ptr<float>(), 7);
-  cpu::linear(x.data_ptr<float>(), 5, 19, w.data_ptr<float>(), bias.data_ptr<float>(), 3, 7, y.data_ptr<float>(), 7);
+  // Sizes off the kernels' blocks: 70 rows (a tile of 64, then 4 + 2), 19 inputs (8 + 8 + 3).
+  const at::Tensor x = at::randn({70, 19}), w = at::randn({7, 19}), bias = at::randn({7});
+  at::Tensor y = at::empty({70, 7});
+  cpu::linear(x.data_ptr<float>(), 70, 19, w.data_ptr<float>(), bias.data_ptr<float>(), 0, 3, y.data_ptr<float>(), 7);
+  cpu::linear(x.data_ptr<float>(), 70, 19, w.data_ptr<float>(), bias.data_ptr<float>(), 3, 7, y.data_ptr<float>(), 7);
   CHECK((y - at::linear(x, w, bias)).abs().max().item<double>() < 1e-5);
 
   // Keys 2..6 with key 4 masked out; the others are ignored.
