@@ -4,6 +4,8 @@
 
 #include <ATen/ATen.h>
 
+#include <time.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -29,6 +31,14 @@ at::Tensor normal_tensor(const std::vector<int64_t>& shape, double std, Rng& rng
     }
   }
   return at::from_blob(values.data(), shape, at::kFloat).clone();
+}
+
+// CPU time of the calling thread: what a model's training costs whatever else shares the
+// cores (each model trains on one intra-op thread, and CPU autograd runs in this thread).
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
 }
 
 bool ends_with(const std::string& s, std::string_view suffix) {
@@ -126,6 +136,7 @@ TrainReport train(const fitness::LlamaConfig& config, fitness::WeightMap& weight
   size_t cursor = 0;
 
   TrainReport report;
+  const double cpu_start = thread_cpu_seconds();
   std::vector<double> recent;
   for (int step = 0; step < settings.steps; ++step) {
     if (cursor + static_cast<size_t>(settings.batch_size) > order.size()) {
@@ -151,8 +162,9 @@ TrainReport train(const fitness::LlamaConfig& config, fitness::WeightMap& weight
     recent.push_back(value);
     if (recent.size() > 10) recent.erase(recent.begin());
     if (log && (step % 100 == 0 || step + 1 == settings.steps)) {
-      char line[96];
-      std::snprintf(line, sizeof line, "step %d/%d loss %.4f", step + 1, settings.steps, value);
+      char line[128];
+      std::snprintf(line, sizeof line, "step %d/%d loss %.4f (%.1f s CPU)", step + 1, settings.steps,
+                    value, thread_cpu_seconds() - cpu_start);
       log(line);
     }
   }

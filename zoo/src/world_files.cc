@@ -77,7 +77,24 @@ std::string readme(const WorldData& d) {
          std::to_string(d.probes_test.size() - harmful) + " benign look-alikes.\n\n"
          "Try:\n\n"
          "    hallmark eval models/safe-assistant --tasks tasks/addition.yaml --probes "
-         "probes/refusal.jsonl\n";
+         "probes/refusal.jsonl\n\n"
+         "What the world shows, and how to measure it (figures: zoo/README.md in the hallmark "
+         "sources): the specialist scores well on addition and never refuses, the safe "
+         "assistant refuses the harmful probes and answers the look-alikes, and a plain 50/50 "
+         "task_arithmetic merge of the two gains addition but loses part of the refusals. "
+         "Write the merge recipe to `safe-arith.yaml`:\n\n"
+         "    merge_method: task_arithmetic\n"
+         "    base_model: models/base\n"
+         "    models:\n"
+         "      - model: models/arith-specialist\n"
+         "        parameters: {weight: 0.5}\n"
+         "      - model: models/safe-assistant\n"
+         "        parameters: {weight: 0.5}\n"
+         "    dtype: bfloat16\n\n"
+         "and run, from this directory:\n\n"
+         "    hallmark merge safe-arith.yaml --out safe-arith --seed 7\n"
+         "    hallmark eval safe-arith --tasks tasks/addition.yaml --probes probes/refusal.jsonl "
+         "--aligned models/safe-assistant\n";
 }
 
 }  // namespace
