@@ -71,8 +71,9 @@ class LlamaModel {
   // Checks every weight of config.weight_shapes() is present with that shape (InputError naming
   // the tensor otherwise; unexpected extra tensors are errors too, except the rotary inv_freq
   // buffers old checkpoints carry) and converts each to options' device and dtype. A tensor
-  // already there is kept as is (no copy), which is what training relies on. `source` names the
-  // model in error messages.
+  // already there is kept as is (no copy), which is what training relies on; only a model whose
+  // weights do not require grad, on the CPU in fp32, copies its q/k/v and gate/up weights once
+  // into the fast path's fused tensors (see above). `source` names the model in error messages.
   LlamaModel(LlamaConfig config, WeightMap weights, ModelOptions options = {},
              std::string source = "model");
 
