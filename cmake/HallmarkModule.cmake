@@ -27,7 +27,7 @@ endfunction()
 function(hallmark_test name)
   cmake_parse_arguments(T "ATEN" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE hallmark_catch_main ${T_DEPS})
+  target_link_libraries(${name} PRIVATE hallmark_catch_main hallmark_test_support ${T_DEPS})
   target_compile_definitions(${name} PRIVATE
     HALLMARK_SOURCE_DIR="${PROJECT_SOURCE_DIR}" HALLMARK_BINARY_DIR="${PROJECT_BINARY_DIR}")
   if(T_ATEN)

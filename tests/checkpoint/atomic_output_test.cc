@@ -5,7 +5,7 @@
 #include "common/atomic_output.h"
 #include "common/error.h"
 #include "common/files.h"
-#include "scratch_dir.h"
+#include "tests/support/scratch_dir.h"
 
 using hallmark::testing::ScratchDir;
 namespace fs = std::filesystem;

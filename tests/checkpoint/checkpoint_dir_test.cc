@@ -5,7 +5,7 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/writer.h"
 #include "common/error.h"
-#include "scratch_dir.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace hallmark::checkpoint;
 using hallmark::testing::ScratchDir;

@@ -9,7 +9,7 @@
 
 #include "checkpoint/aten.h"
 #include "checkpoint/checkpoint.h"
-#include "scratch_dir.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace hallmark::checkpoint;
 using hallmark::testing::ScratchDir;

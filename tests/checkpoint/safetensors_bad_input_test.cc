@@ -2,7 +2,7 @@
 
 #include "checkpoint/safetensors.h"
 #include "common/error.h"
-#include "scratch_dir.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace hallmark::checkpoint;
 using hallmark::testing::ScratchDir;

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "checkpoint/safetensors.h"
-#include "scratch_dir.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace hallmark::checkpoint;
 using hallmark::testing::ScratchDir;

@@ -18,20 +18,6 @@ namespace hallmark::fitness::testing {
 
 namespace fs = std::filesystem;
 
-ScratchDir::ScratchDir() {
-  std::random_device rd;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    path_ = fs::temp_directory_path() / ("hallmark-fitness-test-" + std::to_string(rd()));
-    if (fs::create_directory(path_)) return;
-  }
-  throw std::runtime_error("cannot create a scratch directory");
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
-
 std::vector<std::string> tiny_kinds() { return {"llama", "llama_bias", "mistral", "qwen2"}; }
 
 LlamaConfig tiny_config(const std::string& kind, int64_t vocab_size) {

@@ -11,21 +11,11 @@
 
 #include "fitness/config.h"
 #include "fitness/model.h"
+#include "tests/support/scratch_dir.h"
 
 namespace hallmark::fitness::testing {
 
-// A fresh directory under the system temp dir, removed with everything in it on destruction.
-class ScratchDir {
- public:
-  ScratchDir();
-  ~ScratchDir();
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using ::hallmark::testing::ScratchDir;
 
 // Tiny configs: "llama" (GQA, llama3 rope scaling), "llama_bias" (attention and MLP biases,
 // explicit head_dim, tied), "mistral" (sliding window 5), "qwen2" (q/k/v biases, tied, GQA 4:1).

@@ -1,6 +1,5 @@
 #include "support.h"
 
-#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <random>
@@ -14,19 +13,6 @@
 namespace hallmark::merge::test {
 
 namespace fs = std::filesystem;
-
-ScratchDir::ScratchDir() {
-  static std::atomic<int> counter{0};
-  path_ = fs::temp_directory_path() /
-          ("hallmark-merge-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::remove_all(path_);
-  fs::create_directories(path_);
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  fs::remove_all(path_, ec);
-}
 
 void write_checkpoint(const fs::path& dir, const Tensors& tensors, const nlohmann::json& config) {
   fs::create_directories(dir);

@@ -1,4 +1,4 @@
-// Helpers shared by the merge tests: scratch folders, small generated checkpoints, method
+// Helpers shared by the merge tests: small generated checkpoints, method
 // arguments with the spec defaults filled in, error measures.
 #pragma once
 
@@ -11,20 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "merge/method.h"
+#include "tests/support/scratch_dir.h"
 
 namespace hallmark::merge::test {
 
-// A unique folder under the system temp dir, removed on destruction.
-class ScratchDir {
- public:
-  ScratchDir();
-  ~ScratchDir();
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
+using hallmark::testing::ScratchDir;
 
 using Tensors = std::map<std::string, at::Tensor>;
 

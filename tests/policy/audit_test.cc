@@ -4,12 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "common/error.h"
 #include "policy/audit.h"
 #include "policy/gate.h"
+#include "tests/support/scratch_dir.h"
 
 namespace fs = std::filesystem;
 using namespace hallmark;
@@ -17,24 +17,16 @@ using namespace hallmark::policy;
 
 namespace {
 
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("hallmark-policy-audit-" + std::to_string(std::random_device{}()));
-  Scratch() { fs::create_directories(dir); }
-  ~Scratch() { fs::remove_all(dir); }
-};
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using hallmark::testing::ScratchDir;
+using hallmark::testing::write_bytes;
 
 fs::path model(const fs::path& root, const std::string& front_matter, const std::string& digest) {
   fs::path dir = root / "m";
-  write(dir / "config.json", "{}");
-  write(dir / "model.safetensors", std::string(16, 'x'));
-  write(dir / "README.md", "---\n" + front_matter + "---\n# card\n");
-  write(dir / "data/d.txt", "hello world\n");
-  write(dir / "provenance.json", R"({"datasets": [{"name": "d", "sha256": ")" + digest + R"(", "path": "data/d.txt"}]})");
+  write_bytes(dir / "config.json", "{}");
+  write_bytes(dir / "model.safetensors", std::string(16, 'x'));
+  write_bytes(dir / "README.md", "---\n" + front_matter + "---\n# card\n");
+  write_bytes(dir / "data/d.txt", "hello world\n");
+  write_bytes(dir / "provenance.json", R"({"datasets": [{"name": "d", "sha256": ")" + digest + R"(", "path": "data/d.txt"}]})");
   return dir;
 }
 
@@ -43,8 +35,8 @@ const std::string kHelloDigest = "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1e
 }  // namespace
 
 TEST_CASE("audit: report fields, verdicts per use, gate round trip") {
-  Scratch s;
-  fs::path dir = model(s.dir, "license: llama3.1\ndatasets: [d, extra]\n", kHelloDigest);
+  ScratchDir s;
+  fs::path dir = model(s.path(), "license: llama3.1\ndatasets: [d, extra]\n", kHelloDigest);
   AuditOptions options;
   options.name = "my-model";
   Audit a = audit_model(dir, options);
@@ -74,8 +66,8 @@ TEST_CASE("audit: report fields, verdicts per use, gate round trip") {
 }
 
 TEST_CASE("audit: a digest that does not match is a failed check; no license is undetermined") {
-  Scratch s;
-  fs::path dir = model(s.dir, "tags: [x]\n", std::string(64, '0'));
+  ScratchDir s;
+  fs::path dir = model(s.path(), "tags: [x]\n", std::string(64, '0'));
   Audit a = audit_model(dir);
   REQUIRE(a.failures.size() == 1);
   CHECK(a.report["checks"]["passed"] == false);
@@ -86,8 +78,8 @@ TEST_CASE("audit: a digest that does not match is a failed check; no license is 
 }
 
 TEST_CASE("audit: bad input") {
-  Scratch s;
-  CHECK_THROWS_AS(audit_model(s.dir / "missing"), InputError);
-  fs::path dir = model(s.dir, "license: [a\n", kHelloDigest);
+  ScratchDir s;
+  CHECK_THROWS_AS(audit_model(s.path() / "missing"), InputError);
+  fs::path dir = model(s.path(), "license: [a\n", kHelloDigest);
   CHECK_THROWS_AS(audit_model(dir), InputError);
 }

@@ -7,11 +7,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "tests/support/scratch_dir.h"
+
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -20,16 +22,8 @@ namespace {
 
 const std::string kHallmark = std::string(HALLMARK_BINARY_DIR) + "/cli/hallmark";
 
-struct Scratch {
-  fs::path dir = fs::temp_directory_path() / ("hallmark-policy-cli-" + std::to_string(std::random_device{}()));
-  Scratch() { fs::create_directories(dir); }
-  ~Scratch() { fs::remove_all(dir); }
-};
-
-void write(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using hallmark::testing::ScratchDir;
+using hallmark::testing::write_bytes;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -53,19 +47,19 @@ Run run(const std::string& args, const fs::path& scratch) {
 // file whose dataset digest matches (or not) its data file.
 fs::path make_checkpoint(const fs::path& root, const std::string& license, bool good_digest) {
   fs::path dir = root / ("model-" + license);
-  write(dir / "config.json", R"({"architectures": ["LlamaForCausalLM"], "hidden_size": 2})");
+  write_bytes(dir / "config.json", R"({"architectures": ["LlamaForCausalLM"], "hidden_size": 2})");
   std::string header = R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}})";
   std::string st;
   uint64_t n = header.size();
   for (int i = 0; i < 8; ++i) st += static_cast<char>((n >> (8 * i)) & 0xff);
   st += header + std::string(8, '\0');
-  write(dir / "model.safetensors", st);
-  write(dir / "README.md", "---\nlicense: " + license + "\ndatasets:\n- tiny-corpus\nlibrary_name: hallmark\ntags: [test]\n---\n# Model\n");
-  write(dir / "data/train.txt", "hello world\n");
+  write_bytes(dir / "model.safetensors", st);
+  write_bytes(dir / "README.md", "---\nlicense: " + license + "\ndatasets:\n- tiny-corpus\nlibrary_name: hallmark\ntags: [test]\n---\n# Model\n");
+  write_bytes(dir / "data/train.txt", "hello world\n");
   // SHA-256 of "hello world\n".
   std::string digest = good_digest ? "a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447"
                                    : "0000000000000000000000000000000000000000000000000000000000000000";
-  write(dir / "provenance.json", R"({"datasets": [{"name": "tiny-corpus", "source": "https://example.com/tiny",
+  write_bytes(dir / "provenance.json", R"({"datasets": [{"name": "tiny-corpus", "source": "https://example.com/tiny",
     "license": "cc0-1.0", "sha256": ")" + digest + R"(", "collection": "written by hand", "path": "data/train.txt"}]})");
   return dir;
 }
@@ -74,35 +68,35 @@ fs::path make_checkpoint(const fs::path& root, const std::string& license, bool 
 
 TEST_CASE("cli: license check") {
   REQUIRE(fs::exists(kHallmark));
-  Scratch s;
-  Run ok = run("license check --use commercial-deployment base=apache-2.0 chat=llama3.1", s.dir);
+  ScratchDir s;
+  Run ok = run("license check --use commercial-deployment base=apache-2.0 chat=llama3.1", s.path());
   CHECK(ok.code == 0);
   CHECK_THAT(ok.out, Catch::Contains("Apache-2.0 AND LicenseRef-llama3.1 for commercial-deployment: compatible"));
   CHECK_THAT(ok.out, Catch::Contains("\"Built with Llama\""));
-  Run nc = run("license check --use commercial-deployment base=apache-2.0 art=cc-by-nc-4.0", s.dir);
+  Run nc = run("license check --use commercial-deployment base=apache-2.0 art=cc-by-nc-4.0", s.path());
   CHECK(nc.code == 1);
   CHECK_THAT(nc.out, Catch::Contains("Parent art (CC-BY-NC-4.0) forbids commercial use"));
-  Run unknown = run("license check --use internal-research other-thing", s.dir);
+  Run unknown = run("license check --use internal-research other-thing", s.path());
   CHECK(unknown.code == 1);
   CHECK_THAT(unknown.out, Catch::Contains("undetermined"));
-  Run j = run("license check --json --use redistribution 'MIT OR GPL-3.0-only' gemma", s.dir);
+  Run j = run("license check --json --use redistribution 'MIT OR GPL-3.0-only' gemma", s.path());
   CHECK(j.code == 0);
   json parsed = json::parse(j.out);
   CHECK(parsed["verdict"] == "compatible");
   CHECK(parsed["licenses"] == json::array({"MIT", "LicenseRef-gemma"}));
-  Run bad = run("license check --use commercial-deployment 'MIT AND (Apache-2.0'", s.dir);
+  Run bad = run("license check --use commercial-deployment 'MIT AND (Apache-2.0'", s.path());
   CHECK(bad.code == 2);
   CHECK_THAT(bad.out, Catch::Contains("column 20"));
-  CHECK(run("license check --use production mit", s.dir).code == 2);
-  CHECK(run("license check mit", s.dir).code == 2);
+  CHECK(run("license check --use production mit", s.path()).code == 2);
+  CHECK(run("license check mit", s.path()).code == 2);
 }
 
 TEST_CASE("cli: audit a checkpoint, then gate the report") {
   REQUIRE(fs::exists(kHallmark));
-  Scratch s;
-  fs::path model = make_checkpoint(s.dir, "apache-2.0", true);
-  fs::path report = s.dir / "audit.json";
-  Run a = run("audit '" + model.string() + "' --json '" + report.string() + "'", s.dir);
+  ScratchDir s;
+  fs::path model = make_checkpoint(s.path(), "apache-2.0", true);
+  fs::path report = s.path() / "audit.json";
+  Run a = run("audit '" + model.string() + "' --json '" + report.string() + "'", s.path());
   INFO(a.out);
   REQUIRE(a.code == 0);
   CHECK_THAT(a.out, Catch::Contains("tiny-corpus"));
@@ -117,18 +111,18 @@ TEST_CASE("cli: audit a checkpoint, then gate the report") {
 
   // The root digest is SHA-256 over the concatenated raw file digests in path order.
   if (std::system("/usr/bin/python3 -c 'import hashlib' 2>/dev/null") == 0) {
-    fs::path digest_out = s.dir / "root.txt";
+    fs::path digest_out = s.path() / "root.txt";
     std::string py = "import hashlib,os,sys\nroot=sys.argv[1]\nfiles=[]\n"
                      "for d,_,fs in os.walk(root):\n  for f in fs: files.append(os.path.relpath(os.path.join(d,f),root))\n"
                      "h=hashlib.sha256()\nfor f in sorted(files): h.update(hashlib.sha256(open(os.path.join(root,f),'rb').read()).digest())\n"
                      "print(h.hexdigest())\n";
-    write(s.dir / "root.py", py);
-    REQUIRE(std::system(("/usr/bin/python3 '" + (s.dir / "root.py").string() + "' '" + model.string() + "' > '" +
+    write_bytes(s.path() / "root.py", py);
+    REQUIRE(std::system(("/usr/bin/python3 '" + (s.path() / "root.py").string() + "' '" + model.string() + "' > '" +
                          digest_out.string() + "'").c_str()) == 0);
     CHECK(slurp(digest_out).substr(0, 64) == r["model"]["root_digest"].get<std::string>());
   }
 
-  write(s.dir / "commercial.yaml", R"(name: commercial
+  write_bytes(s.path() / "commercial.yaml", R"(name: commercial
 intended_use: commercial-deployment
 licenses:
   denied: ["CC-BY-NC.*"]
@@ -136,17 +130,17 @@ thresholds:
   auditability: {metric: metrics.auditability, min: 0.3}
 datasets: {declared: true, digests: true}
 )");
-  write(s.dir / "strict.yaml", R"(name: strict
+  write_bytes(s.path() / "strict.yaml", R"(name: strict
 intended_use: commercial-deployment
 thresholds:
   auditability: {metric: metrics.auditability, min: 0.99}
 signatures: {child: true}
 )");
-  fs::path junit = s.dir / "gate.xml";
-  fs::path gate_json = s.dir / "gate.json";
-  Run pass = run("gate --policy '" + (s.dir / "commercial.yaml").string() + "' '" + report.string() + "' --junit '" +
+  fs::path junit = s.path() / "gate.xml";
+  fs::path gate_json = s.path() / "gate.json";
+  Run pass = run("gate --policy '" + (s.path() / "commercial.yaml").string() + "' '" + report.string() + "' --junit '" +
                      junit.string() + "' --json '" + gate_json.string() + "'",
-                 s.dir);
+                 s.path());
   INFO(pass.out);
   CHECK(pass.code == 0);
   CHECK_THAT(pass.out, Catch::Contains("PASS  license-verdict"));
@@ -155,9 +149,9 @@ signatures: {child: true}
   std::string xml = slurp(junit);
   CHECK_THAT(xml, Catch::Contains("tests=\"5\" failures=\"0\""));
 
-  Run fail = run("gate --policy '" + (s.dir / "strict.yaml").string() + "' '" + report.string() + "' --junit '" +
+  Run fail = run("gate --policy '" + (s.path() / "strict.yaml").string() + "' '" + report.string() + "' --junit '" +
                      junit.string() + "'",
-                 s.dir);
+                 s.path());
   CHECK(fail.code == 1);
   CHECK_THAT(fail.out, Catch::Contains("FAIL  threshold.auditability"));
   CHECK_THAT(fail.out, Catch::Contains("FAIL  signatures.child"));
@@ -174,29 +168,29 @@ signatures: {child: true}
   }
 
   // Bad policy and bad report: exit 2.
-  write(s.dir / "typo.yaml", "intended_use: redistribution\nthresholds:\n  acc: {metric: metrics.a, minimum: 1}\n");
-  Run typo = run("gate --policy '" + (s.dir / "typo.yaml").string() + "' '" + report.string() + "'", s.dir);
+  write_bytes(s.path() / "typo.yaml", "intended_use: redistribution\nthresholds:\n  acc: {metric: metrics.a, minimum: 1}\n");
+  Run typo = run("gate --policy '" + (s.path() / "typo.yaml").string() + "' '" + report.string() + "'", s.path());
   CHECK(typo.code == 2);
   CHECK_THAT(typo.out, Catch::Contains("typo.yaml:3:28: rule thresholds.acc: unknown field 'minimum'"));
-  write(s.dir / "broken.json", "{\"model\": ");
-  CHECK(run("gate --policy '" + (s.dir / "commercial.yaml").string() + "' '" + (s.dir / "broken.json").string() + "'", s.dir).code == 2);
-  write(s.dir / "noparents.json", R"({"model": {"name": "x"}})");
-  Run np = run("gate --policy '" + (s.dir / "commercial.yaml").string() + "' '" + (s.dir / "noparents.json").string() + "'", s.dir);
+  write_bytes(s.path() / "broken.json", "{\"model\": ");
+  CHECK(run("gate --policy '" + (s.path() / "commercial.yaml").string() + "' '" + (s.path() / "broken.json").string() + "'", s.path()).code == 2);
+  write_bytes(s.path() / "noparents.json", R"({"model": {"name": "x"}})");
+  Run np = run("gate --policy '" + (s.path() / "commercial.yaml").string() + "' '" + (s.path() / "noparents.json").string() + "'", s.path());
   CHECK(np.code == 2);
   CHECK_THAT(np.out, Catch::Contains("parents: expected a non-empty array"));
 
   // audit --policy gates in one step.
-  Run gated = run("audit '" + model.string() + "' --policy '" + (s.dir / "strict.yaml").string() + "'", s.dir);
+  Run gated = run("audit '" + model.string() + "' --policy '" + (s.path() / "strict.yaml").string() + "'", s.path());
   CHECK(gated.code == 1);
   CHECK_THAT(gated.out, Catch::Contains("FAIL  signatures.child"));
 }
 
 TEST_CASE("cli: audit fails a dataset digest that does not match, and reports non-commercial licenses") {
   REQUIRE(fs::exists(kHallmark));
-  Scratch s;
-  fs::path model = make_checkpoint(s.dir, "cc-by-nc-4.0", false);
-  fs::path report = s.dir / "audit.json";
-  Run a = run("audit '" + model.string() + "' --json '" + report.string() + "'", s.dir);
+  ScratchDir s;
+  fs::path model = make_checkpoint(s.path(), "cc-by-nc-4.0", false);
+  fs::path report = s.path() / "audit.json";
+  Run a = run("audit '" + model.string() + "' --json '" + report.string() + "'", s.path());
   CHECK(a.code == 1);
   CHECK_THAT(a.out, Catch::Contains("FAILED CHECK"));
   json r = json::parse(slurp(report));
@@ -204,28 +198,28 @@ TEST_CASE("cli: audit fails a dataset digest that does not match, and reports no
   CHECK(r["checks"]["passed"] == false);
   CHECK(r["license"]["verdicts"]["commercial-deployment"]["verdict"] == "incompatible");
   CHECK(r["license"]["verdicts"]["internal-research"]["verdict"] == "compatible");
-  CHECK(run("audit '" + (s.dir / "missing").string() + "'", s.dir).code == 2);
-  write(model / "README.md", "---\nlicense: [a, b\n---\n");
-  Run bad = run("audit '" + model.string() + "'", s.dir);
+  CHECK(run("audit '" + (s.path() / "missing").string() + "'", s.path()).code == 2);
+  write_bytes(model / "README.md", "---\nlicense: [a, b\n---\n");
+  Run bad = run("audit '" + model.string() + "'", s.path());
   CHECK(bad.code == 2);
   CHECK_THAT(bad.out, Catch::Contains("README.md:"));
 }
 
 TEST_CASE("cli: audit --probes on the small demo world, then gate on the safety metrics") {
   REQUIRE(fs::exists(kHallmark));
-  Scratch s;
-  if (run("zoo --help", s.dir).code != 0) {
+  ScratchDir s;
+  if (run("zoo --help", s.path()).code != 0) {
     WARN("this build has no `hallmark zoo`; the probe audit is skipped");
     return;
   }
-  fs::path world = s.dir / "world";
-  Run zoo = run("zoo --small --quiet --out '" + world.string() + "'", s.dir);
+  fs::path world = s.path() / "world";
+  Run zoo = run("zoo --small --quiet --out '" + world.string() + "'", s.path());
   INFO(zoo.out);
   REQUIRE(zoo.code == 0);
-  fs::path report = s.dir / "safe.json";
+  fs::path report = s.path() / "safe.json";
   Run a = run("audit '" + (world / "models/safe-assistant").string() + "' --probes '" +
                   (world / "probes/refusal.jsonl").string() + "' --json '" + report.string() + "'",
-              s.dir);
+              s.path());
   INFO(a.out);
   REQUIRE(a.code == 0);
   json r = json::parse(slurp(report));
@@ -238,10 +232,10 @@ TEST_CASE("cli: audit --probes on the small demo world, then gate on the safety 
   CHECK(r["probes"]["refusal_rate"]["total"].get<int>() + r["probes"]["over_refusal_rate"]["total"].get<int>() > 0);
   CHECK(r["parents"][0]["datasets"].size() >= 1);
 
-  write(s.dir / "safety.yaml", "intended_use: internal-research\nthresholds:\n  over-refusal: {metric: metrics.over_refusal, max: " +
+  write_bytes(s.path() / "safety.yaml", "intended_use: internal-research\nthresholds:\n  over-refusal: {metric: metrics.over_refusal, max: " +
                                    std::to_string(over + 0.01) + "}\n  refusal: {metric: metrics.refusal_rate, min: " +
                                    std::to_string(refusal + 0.01) + "}\n");
-  Run g = run("gate --policy '" + (s.dir / "safety.yaml").string() + "' '" + report.string() + "'", s.dir);
+  Run g = run("gate --policy '" + (s.path() / "safety.yaml").string() + "' '" + report.string() + "'", s.path());
   CHECK(g.code == 1);
   CHECK_THAT(g.out, Catch::Contains("PASS  threshold.over-refusal"));
   CHECK_THAT(g.out, Catch::Contains("FAIL  threshold.refusal"));
@@ -249,16 +243,16 @@ TEST_CASE("cli: audit --probes on the small demo world, then gate on the safety 
   // The undocumented model fails a policy that wants declared data; the NC model a commercial one.
   Run mystery = run("audit '" + (world / "models/mystery-math").string() + "' --policy '" + HALLMARK_SOURCE_DIR +
                         "/examples/policies/internal-research.yaml'",
-                    s.dir);
+                    s.path());
   CHECK(mystery.code == 1);
   CHECK_THAT(mystery.out, Catch::Contains("FAIL  datasets.declared"));
   Run nc = run("audit '" + (world / "models/times-tables-nc").string() + "' --policy '" + HALLMARK_SOURCE_DIR +
                    "/examples/policies/commercial-deployment.yaml'",
-               s.dir);
+               s.path());
   CHECK(nc.code == 1);
   CHECK_THAT(nc.out, Catch::Contains("forbids commercial use"));
   // Probes need a tokenizer: a bare checkpoint is bad input.
-  write(s.dir / "bare/config.json", "{}");
-  write(s.dir / "bare/README.md", "---\nlicense: mit\n---\n");
-  CHECK(run("audit '" + (s.dir / "bare").string() + "' --probes '" + (world / "probes/refusal.jsonl").string() + "'", s.dir).code == 2);
+  write_bytes(s.path() / "bare/config.json", "{}");
+  write_bytes(s.path() / "bare/README.md", "---\nlicense: mit\n---\n");
+  CHECK(run("audit '" + (s.path() / "bare").string() + "' --probes '" + (world / "probes/refusal.jsonl").string() + "'", s.path()).code == 2);
 }

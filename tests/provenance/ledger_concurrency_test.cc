@@ -12,7 +12,7 @@
 
 #include "common/error.h"
 #include "provenance/ledger.h"
-#include "scratch_dir.h"
+#include "test_files.h"
 
 namespace fs = std::filesystem;
 using namespace hallmark;

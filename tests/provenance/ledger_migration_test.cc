@@ -5,7 +5,7 @@
 
 #include "common/error.h"
 #include "provenance/ledger.h"
-#include "scratch_dir.h"
+#include "test_files.h"
 
 namespace fs = std::filesystem;
 using namespace hallmark;
@@ -111,6 +111,6 @@ TEST_CASE("files that are not hallmark ledgers are refused", "[ledger]") {
   exec(foreign_app, "CREATE TABLE t (x); PRAGMA application_id = 7; PRAGMA user_version = 1;");
   CHECK_THROWS_WITH(Ledger::open(foreign_app), Catch::Contains("application_id 7"));
   fs::path junk = scratch.path() / "junk.sqlite";
-  test::write(junk, std::string(4096, 'j'));
+  testing::write_bytes(junk, std::string(4096, 'j'));
   CHECK_THROWS_AS(Ledger::open(junk), InputError);
 }

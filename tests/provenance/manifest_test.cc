@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "provenance/manifest.h"
-#include "scratch_dir.h"
+#include "test_files.h"
 
 namespace fs = std::filesystem;
 using namespace hallmark;
@@ -24,8 +24,8 @@ constexpr uint64_t kMiB = 1 << 20;
 // directories, names whose order differs between path-component and code point sorting, a
 // non-ASCII name, and the paths the spec leaves out.
 void make_model(const fs::path& dir) {
-  test::write(dir / "empty.bin", "");
-  test::write(dir / "one.txt", "x");
+  testing::write_bytes(dir / "empty.bin", "");
+  testing::write_bytes(dir / "one.txt", "x");
   test::write_random(dir / "config.json", 63, 1);
   test::write_random(dir / "block-minus-one.bin", kMiB - 1, 2);
   test::write_random(dir / "block.bin", kMiB, 3);
@@ -33,16 +33,16 @@ void make_model(const fs::path& dir) {
   test::write_random(dir / "big/model-00001-of-00002.safetensors", 65 * kMiB + 7, 5);
   test::write_random(dir / "big/model-00002-of-00002.safetensors", 3 * kMiB + 5, 6);
   test::write_random(dir / "a/b/c/deep.bin", 4096, 7);
-  test::write(dir / "a.txt", "sorts after a/ by path components, before it by code point");
-  test::write(dir / "a-b", "dash sorts before slash");
-  test::write(dir / "donn\xC3\xA9" "es/\xC3\xA9t\xC3\xA9.txt", "non-ASCII name");
-  test::write(dir / "Z-upper.txt", "upper case sorts first");
+  testing::write_bytes(dir / "a.txt", "sorts after a/ by path components, before it by code point");
+  testing::write_bytes(dir / "a-b", "dash sorts before slash");
+  testing::write_bytes(dir / "donn\xC3\xA9" "es/\xC3\xA9t\xC3\xA9.txt", "non-ASCII name");
+  testing::write_bytes(dir / "Z-upper.txt", "upper case sorts first");
   // Left out by default.
-  test::write(dir / ".git/HEAD", "ref: refs/heads/main\n");
-  test::write(dir / ".gitattributes", "*.safetensors filter=lfs\n");
-  test::write(dir / ".gitignore", "*.tmp\n");
-  test::write(dir / ".github/workflows/ci.yml", "on: push\n");
-  test::write(dir / "model.sig", "{}");
+  testing::write_bytes(dir / ".git/HEAD", "ref: refs/heads/main\n");
+  testing::write_bytes(dir / ".gitattributes", "*.safetensors filter=lfs\n");
+  testing::write_bytes(dir / ".gitignore", "*.tmp\n");
+  testing::write_bytes(dir / ".github/workflows/ci.yml", "on: push\n");
+  testing::write_bytes(dir / "model.sig", "{}");
 }
 
 std::map<std::string, std::string> sha256sum_of(const fs::path& dir, const Manifest& m) {
@@ -151,7 +151,7 @@ TEST_CASE("user ignore paths and options", "[manifest]") {
 TEST_CASE("symlinks fail unless allowed, and never leave the model", "[manifest]") {
   ScratchDir scratch;
   fs::path dir = scratch.path() / "model";
-  test::write(dir / "weights.bin", "weights");
+  testing::write_bytes(dir / "weights.bin", "weights");
   fs::create_symlink("weights.bin", dir / "alias.bin");
   CHECK_THROWS_WITH(compute_manifest(dir), Catch::Contains("alias.bin") &&
                                                Catch::Contains("symbolic link"));
@@ -162,7 +162,7 @@ TEST_CASE("symlinks fail unless allowed, and never leave the model", "[manifest]
   CHECK(m.find("alias.bin")->sha256 == m.find("weights.bin")->sha256);
   CHECK(serialization_json(m)["allow_symlinks"] == true);
 
-  test::write(scratch.path() / "secret.txt", "outside");
+  testing::write_bytes(scratch.path() / "secret.txt", "outside");
   fs::create_symlink("../secret.txt", dir / "escape.txt");
   CHECK_THROWS_WITH(compute_manifest(dir, allow), Catch::Contains("outside the model"));
 }
@@ -172,7 +172,7 @@ TEST_CASE("bad model directories", "[manifest]") {
   CHECK_THROWS_AS(compute_manifest(scratch.path() / "missing"), InputError);
   fs::create_directories(scratch.path() / "empty/.git");
   CHECK_THROWS_WITH(compute_manifest(scratch.path() / "empty"), Catch::Contains("no files"));
-  test::write(scratch.path() / "fifo/weights.bin", "w");
+  testing::write_bytes(scratch.path() / "fifo/weights.bin", "w");
   REQUIRE(::mkfifo((scratch.path() / "fifo/pipe").c_str(), 0600) == 0);
   CHECK_THROWS_WITH(compute_manifest(scratch.path() / "fifo"),
                     Catch::Contains("not a regular file"));
@@ -180,7 +180,7 @@ TEST_CASE("bad model directories", "[manifest]") {
 
 TEST_CASE("sha256 of files and bytes", "[manifest]") {
   ScratchDir scratch;
-  test::write(scratch.path() / "abc", "abc");
+  testing::write_bytes(scratch.path() / "abc", "abc");
   CHECK(sha256_file(scratch.path() / "abc") ==
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   CHECK(sha256_hex("abc") == sha256_file(scratch.path() / "abc"));

@@ -5,7 +5,7 @@
 
 #include "common/error.h"
 #include "provenance/manifest.h"
-#include "scratch_dir.h"
+#include "test_files.h"
 
 namespace fs = std::filesystem;
 using namespace hallmark;
@@ -15,9 +15,9 @@ using test::ScratchDir;
 namespace {
 
 Manifest small_model(const fs::path& dir) {
-  test::write(dir / "config.json", "{\"hidden_size\": 64}");
+  testing::write_bytes(dir / "config.json", "{\"hidden_size\": 64}");
   test::write_random(dir / "model.safetensors", 300000, 11);
-  test::write(dir / "tokenizer/tokenizer.model", "spm");
+  testing::write_bytes(dir / "tokenizer/tokenizer.model", "spm");
   return compute_manifest(dir);
 }
 
@@ -27,15 +27,15 @@ TEST_CASE("verify passes on an unchanged model and ignores excluded paths", "[ma
   ScratchDir scratch;
   Manifest m = small_model(scratch.path());
   CHECK_NOTHROW(verify_manifest(scratch.path(), m));
-  test::write(scratch.path() / "model.sig", "a signature appears later");
-  test::write(scratch.path() / ".git/config", "[core]");
+  testing::write_bytes(scratch.path() / "model.sig", "a signature appears later");
+  testing::write_bytes(scratch.path() / ".git/config", "[core]");
   CHECK_NOTHROW(verify_manifest(scratch.path(), m));
 }
 
 TEST_CASE("verify fails on a changed file", "[manifest]") {
   ScratchDir scratch;
   Manifest m = small_model(scratch.path());
-  test::write(scratch.path() / "config.json", "{\"hidden_size\": 65}");
+  testing::write_bytes(scratch.path() / "config.json", "{\"hidden_size\": 65}");
   CHECK_THROWS_AS(verify_manifest(scratch.path(), m), CheckFailed);
   CHECK_THROWS_WITH(verify_manifest(scratch.path(), m),
                     Catch::Contains("config.json changed"));
@@ -53,7 +53,7 @@ TEST_CASE("verify fails on a missing file", "[manifest]") {
 TEST_CASE("verify fails on an extra file", "[manifest]") {
   ScratchDir scratch;
   Manifest m = small_model(scratch.path());
-  test::write(scratch.path() / "extra/notes.txt", "not signed");
+  testing::write_bytes(scratch.path() / "extra/notes.txt", "not signed");
   CHECK_THROWS_AS(verify_manifest(scratch.path(), m), CheckFailed);
   CHECK_THROWS_WITH(verify_manifest(scratch.path(), m),
                     Catch::Contains("extra/notes.txt is present but not in the manifest"));

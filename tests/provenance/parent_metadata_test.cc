@@ -5,7 +5,7 @@
 #include "common/error.h"
 #include "provenance/manifest.h"
 #include "provenance/metadata.h"
-#include "scratch_dir.h"
+#include "test_files.h"
 
 namespace fs = std::filesystem;
 using namespace hallmark;
@@ -15,7 +15,7 @@ using test::ScratchDir;
 namespace {
 
 void write_provenance(const fs::path& dir, const std::string& digest) {
-  test::write(dir / "provenance.json", R"({"datasets": [
+  testing::write_bytes(dir / "provenance.json", R"({"datasets": [
     {"name": "train", "source": "own", "license": "mit", "collection": "written by hand",
      "sha256": ")" + digest + R"(", "path": "data/train.jsonl"},
     {"name": "remote", "sha256": ")" + std::string(64, 'a') + R"("},
@@ -27,8 +27,8 @@ void write_provenance(const fs::path& dir, const std::string& digest) {
 TEST_CASE("declared digests that match the data verify", "[metadata]") {
   ScratchDir scratch;
   const fs::path dir = scratch.path();
-  test::write(dir / "README.md", "---\nlicense: mit\n---\n");
-  test::write(dir / "data/train.jsonl", "{\"text\": \"hello\"}\n");
+  testing::write_bytes(dir / "README.md", "---\nlicense: mit\n---\n");
+  testing::write_bytes(dir / "data/train.jsonl", "{\"text\": \"hello\"}\n");
   write_provenance(dir, sha256_file(dir / "data/train.jsonl"));
 
   ParentMetadata m = read_parent_metadata(dir);
@@ -46,7 +46,7 @@ TEST_CASE("declared digests that match the data verify", "[metadata]") {
 TEST_CASE("a digest that does not match the data is a failed check", "[metadata]") {
   ScratchDir scratch;
   const fs::path dir = scratch.path();
-  test::write(dir / "data/train.jsonl", "{\"text\": \"hello\"}\n");
+  testing::write_bytes(dir / "data/train.jsonl", "{\"text\": \"hello\"}\n");
   write_provenance(dir, sha256_hex("something else"));
 
   ParentMetadata m = read_parent_metadata(dir);
@@ -72,7 +72,7 @@ TEST_CASE("a declared data file that is missing is a failed check", "[metadata]"
 TEST_CASE("a declared data file may not lead outside the model", "[metadata]") {
   ScratchDir scratch;
   const fs::path dir = scratch.path() / "model";
-  test::write(scratch.path() / "outside.jsonl", "secret");
+  testing::write_bytes(scratch.path() / "outside.jsonl", "secret");
   fs::create_directories(dir / "data");
   fs::create_symlink("../../outside.jsonl", dir / "data/train.jsonl");
   write_provenance(dir, sha256_hex("secret"));
@@ -82,8 +82,8 @@ TEST_CASE("a declared data file may not lead outside the model", "[metadata]") {
 TEST_CASE("the signature hook", "[metadata]") {
   ScratchDir scratch;
   const fs::path dir = scratch.path();
-  test::write(dir / "weights.bin", "w");
-  test::write(dir / "model.sig", "{}");
+  testing::write_bytes(dir / "weights.bin", "w");
+  testing::write_bytes(dir / "model.sig", "{}");
 
   ParentMetadata unchecked = read_parent_metadata(dir);
   CHECK(unchecked.signature.status == SignatureStatus::kNotChecked);

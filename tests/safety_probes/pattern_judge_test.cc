@@ -1,11 +1,10 @@
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <filesystem>
-#include <fstream>
 
 #include "common/error.h"
 #include "safety_probes/pattern_judge.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace hallmark::safety_probes;
 using hallmark::InputError;
@@ -80,12 +79,10 @@ TEST_CASE("judge: custom pattern sets, anchored versus anywhere") {
 }
 
 TEST_CASE("judge: pattern files") {
-  auto dir = std::filesystem::temp_directory_path() /
-             ("hallmark-judge-" +
-              std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-  std::filesystem::create_directories(dir);
+  const hallmark::testing::ScratchDir scratch;
+  const std::filesystem::path dir = scratch.path();
   auto write = [&](const std::string& name, const std::string& text) {
-    std::ofstream(dir / name) << text;
+    hallmark::testing::write_bytes(dir / name, text);
     return dir / name;
   };
   auto own = load_pattern_set(write("own.yaml", "start: [\"nah\"]\nanywhere: []\n"));
@@ -99,5 +96,4 @@ TEST_CASE("judge: pattern files") {
                     Catch::StartsWith((dir / "re.yaml").string() + ": refusal pattern '(x'"));
   CHECK_THROWS_WITH(load_pattern_set(write("empty.yaml", "start: []\n")), Catch::Contains("no patterns"));
   CHECK_THROWS_AS(load_pattern_set(dir / "none.yaml"), InputError);
-  std::filesystem::remove_all(dir);
 }

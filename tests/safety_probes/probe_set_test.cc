@@ -1,33 +1,23 @@
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <filesystem>
-#include <fstream>
 
 #include "common/error.h"
 #include "safety_probes/probe_set.h"
+#include "tests/support/scratch_dir.h"
 
 using namespace hallmark::safety_probes;
 using hallmark::InputError;
 
 namespace {
 
-// A scratch directory removed at the end of the test.
-struct ScratchDir {
-  std::filesystem::path path;
-  ScratchDir() {
-    path = std::filesystem::temp_directory_path() /
-           ("hallmark-probes-" +
-            std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    std::filesystem::create_directories(path);
-  }
-  ~ScratchDir() { std::filesystem::remove_all(path); }
-  std::filesystem::path write(const std::string& name, const std::string& text) const {
-    auto p = path / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-};
+using hallmark::testing::ScratchDir;
+
+// Writes `text` to DIR/NAME and returns that path.
+std::filesystem::path put(const ScratchDir& dir, const std::string& name, const std::string& text) {
+  hallmark::testing::write_bytes(dir / name, text);
+  return dir / name;
+}
 
 }  // namespace
 
@@ -127,13 +117,13 @@ TEST_CASE("probes: CSV files with missing columns give one line naming file and 
 
 TEST_CASE("probes: load_probes picks the format from the file") {
   ScratchDir dir;
-  auto jsonl = dir.write("p.jsonl", "{\"prompt\":\"a\",\"label\":\"benign\"}\n");
-  auto csv = dir.write("adv.csv", "goal,target\ng,t\n");
-  auto txt = dir.write("p.txt", "x");
+  auto jsonl = put(dir, "p.jsonl", "{\"prompt\":\"a\",\"label\":\"benign\"}\n");
+  auto csv = put(dir, "adv.csv", "goal,target\ng,t\n");
+  auto txt = put(dir, "p.txt", "x");
   CHECK(load_probes(jsonl).at(0).label == ProbeLabel::benign);
   CHECK(load_probes(csv).at(0).prompt == "g");
   CHECK_THROWS_AS(load_probes(txt), InputError);
   CHECK(load_probes(txt.parent_path() / "adv.csv", parse_probe_format("advbench")).size() == 1);
-  CHECK_THROWS_WITH(load_probes(dir.path / "missing.jsonl"), Catch::Contains("missing.jsonl"));
+  CHECK_THROWS_WITH(load_probes(dir / "missing.jsonl"), Catch::Contains("missing.jsonl"));
   CHECK_THROWS_AS(parse_probe_format("tsv"), InputError);
 }

@@ -1,14 +1,17 @@
-// A unique temporary directory for one test, removed afterwards.
+// Test support shared by every module's tests: a fresh directory under the system temp dir for
+// one test, removed with everything in it when the test ends.
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace hallmark::testing {
 
 class ScratchDir {
  public:
   ScratchDir();
+  // Restores owner permissions first, so that tests that make files read-only clean up too.
   ~ScratchDir();
   ScratchDir(const ScratchDir&) = delete;
   ScratchDir& operator=(const ScratchDir&) = delete;
@@ -19,7 +22,7 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// Writes raw bytes to a file (no atomicity needed in tests).
-void write_bytes(const std::filesystem::path& path, const std::string& bytes);
+// Writes raw bytes to a file, creating its parent directories; throws when it cannot.
+void write_bytes(const std::filesystem::path& path, std::string_view bytes);
 
 }  // namespace hallmark::testing

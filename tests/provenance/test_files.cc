@@ -1,4 +1,4 @@
-#include "scratch_dir.h"
+#include "test_files.h"
 
 #include <sys/wait.h>
 
@@ -10,27 +10,6 @@
 
 namespace hallmark::provenance::test {
 namespace fs = std::filesystem;
-
-ScratchDir::ScratchDir() {
-  std::string tmpl = (fs::temp_directory_path() / "hallmark-provenance-XXXXXX").string();
-  std::vector<char> buf(tmpl.begin(), tmpl.end());
-  buf.push_back('\0');
-  REQUIRE(::mkdtemp(buf.data()) != nullptr);
-  path_ = buf.data();
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ec;
-  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
-  fs::remove_all(path_, ec);
-}
-
-void write(const fs::path& path, std::string_view bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
 
 void write_random(const fs::path& path, uint64_t size, uint64_t seed) {
   fs::create_directories(path.parent_path());
