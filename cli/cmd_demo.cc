@@ -199,7 +199,7 @@ void setup(CLI::App& app) {
   auto* cmd = app.add_subcommand("demo", "Run the whole product on the demo world (zoo, merge, eval, audit, gate)");
   cmd->add_option("--out", args->out, "Where everything is written")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Seed of the world and the merges")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "CPU threads for merging and evaluation (the world is trained with the zoo's own setting)")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "CPU threads for merging and evaluation (the world trains one model per core; its bytes do not depend on it)")->capture_default_str();
   cmd->add_flag("--rebuild", args->rebuild, "Retrain the world even when a matching one is cached");
   cmd->callback([args] { run(*args); });
 }
