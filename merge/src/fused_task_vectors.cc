@@ -177,10 +177,10 @@ void top_mask(const Top& top, int64_t block, const float* d, int64_t len, float*
 // that makes the hash vectorize.
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
 void random_mask(uint64_t stream, uint64_t below, int64_t start, int64_t len, float* keep) {
-  for (int64_t j = 0; j < len; ++j) {
-    const uint64_t counter = stream + (static_cast<uint64_t>(start + j) + 1) * detail::kGolden;
+  // Element j's counter is stream + (j + 1) * golden: stepped by one add, not a multiply.
+  uint64_t counter = stream + (static_cast<uint64_t>(start) + 1) * detail::kGolden;
+  for (int64_t j = 0; j < len; ++j, counter += detail::kGolden)
     keep[j] = static_cast<float>(static_cast<int32_t>((detail::mix64(counter) >> 40) < below));
-  }
 }
 
 // keep[j] = 1 when element start + j of the task vector d survives the pruning p, else 0.
@@ -201,6 +201,20 @@ void delta_block(const In* x, const float* base, int64_t len, float* d) {
 template <typename In>
 void widen_block(const In* x, int64_t len, float* out) {
   for (int64_t j = 0; j < len; ++j) out[j] = static_cast<float>(x[j]);
+}
+
+// Asks for the next block of every input while this one is computed: each pass streams several
+// arrays from memory, more than the hardware prefetcher keeps in flight on its own.
+template <typename In>
+void prefetch_block(const std::vector<const In*>& xs, const In* b, int64_t next, int64_t numel) {
+  if (next >= numel) return;
+  const int64_t bytes = std::min(kBlock, numel - next) * static_cast<int64_t>(sizeof(In));
+  auto ask = [&](const In* p) {
+    const char* c = reinterpret_cast<const char*>(p + next);
+    for (int64_t off = 0; off < bytes; off += 64) __builtin_prefetch(c + off);
+  };
+  ask(b);
+  for (const In* x : xs) ask(x);
 }
 
 // Per-thread block buffers.
@@ -229,6 +243,7 @@ void apply_l1_rescale(const std::vector<const In*>& xs, const In* b, int64_t num
     for (int64_t block = first; block < last; ++block) {
       const int64_t start = block * kBlock;
       const int64_t len = std::min(kBlock, numel - start);
+      prefetch_block(xs, b, start + kBlock, numel);
       widen_block(b + start, len, base);
       for (size_t k = 0; k < m; ++k) {
         const size_t at = static_cast<size_t>(block) * m + k;
@@ -325,6 +340,7 @@ MergeResult combine(const TaskVectorMethod& method, const MergeArgs& args,
     for (int64_t block = first; block < last; ++block) {
       const int64_t start = block * kBlock;
       const int64_t len = std::min(kBlock, numel - start);
+      prefetch_block(xs, b, start + kBlock, numel);
       widen_block(b + start, len, base);
       for (size_t i = 0; i < n; ++i) weighted_delta(pruning[i], xs[i], base, block, start, len, wd[i], keep, spare);
       if (method.sign_consensus) {
