@@ -167,8 +167,20 @@ void top_mask(const Top& top, int64_t block, const float* d, int64_t len, float*
     const float value = top.value;
     for (int64_t j = 0; j < len; ++j) keep[j] = flag(std::abs(d[j]) >= value);
   } else {
-    TopCursor cursor(top, block);
-    for (int64_t j = 0; j < len; ++j) keep[j] = cursor.contains(std::abs(d[j])) ? 1.0f : 0.0f;
+    // Ties at the threshold (common in bf16) are kept in index order; only the block where the
+    // kept ties run out needs the element-by-element cursor.
+    const float value = top.value;
+    const int64_t seen = top.equal_before[static_cast<size_t>(block)];
+    int64_t equal = 0;
+    for (int64_t j = 0; j < len; ++j) equal += std::abs(d[j]) == value;
+    if (seen >= top.need_equal) {
+      for (int64_t j = 0; j < len; ++j) keep[j] = flag(std::abs(d[j]) > value);
+    } else if (seen + equal <= top.need_equal) {
+      for (int64_t j = 0; j < len; ++j) keep[j] = flag(std::abs(d[j]) >= value);
+    } else {
+      TopCursor cursor(top, block);
+      for (int64_t j = 0; j < len; ++j) keep[j] = flag(cursor.contains(std::abs(d[j])));
+    }
   }
 }
 

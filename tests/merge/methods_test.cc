@@ -226,3 +226,20 @@ TEST_CASE("the CPU fast paths write into the caller's buffer when it fits") {
     }
   }
 }
+
+TEST_CASE("magnitude ties at the threshold spread over many blocks keep the lowest indices") {
+  at::manual_seed(8);
+  // Quarter steps: thousands of equal magnitudes, kept ties ending inside some block.
+  auto coarse = [](at::Tensor t) { return (t * 4).round() / 4; };
+  const at::Tensor base = coarse(at::randn({300, 101})), a = coarse(at::randn({300, 101}));
+  auto strided = [](const at::Tensor& t) { return t.t().contiguous().t(); };
+  for (const char* method : {"ties", "breadcrumbs_ties"}) {
+    for (const double density : {0.1, 0.37, 0.5, 0.8}) {
+      INFO(method << " density " << density);
+      const std::map<std::string, ParamValue> p = {{"weight", 1.0}, {"density", density}, {"gamma", 0.02}};
+      const auto fast = run(method, base, {model(method, "a", a, p)});
+      const auto slow = run(method, strided(base), {model(method, "a", strided(a), p)});
+      CHECK(fast.tensor.equal(slow.tensor));
+    }
+  }
+}
