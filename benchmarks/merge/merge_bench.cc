@@ -160,6 +160,7 @@ void write_llama(const fs::path& dir, uint64_t seed, int64_t layers, int64_t hid
 }
 
 std::string recipe_text(const std::string& method) {
+  if (method == "passthrough") return "merge_method: passthrough\nmodels:\n  - model: a\n";
   if (method == "linear")
     return "merge_method: linear\nmodels:\n  - model: base\n    parameters: {weight: 0.4}\n"
            "  - model: a\n    parameters: {weight: 0.3}\n  - model: b\n    parameters: {weight: 0.3}\n";
@@ -175,6 +176,7 @@ int bench_checkpoint(int threads, int repeats) {
   const int64_t layers = 12, hidden = 1024, inter = 2816, vocab = 32000;
   for (auto [name, seed] : {std::pair{"base", 1}, {"a", 2}, {"b", 3}})
     write_llama(root / name, static_cast<uint64_t>(seed), layers, hidden, inter, vocab);
+  ::sync();  // the parents' writeback must not run into the timed merges
   uint64_t params = 0;
   for (const auto& e : fs::directory_iterator(root / "base"))
     if (e.path().extension() == ".safetensors") params += fs::file_size(e.path()) / 2;
@@ -182,17 +184,23 @@ int bench_checkpoint(int threads, int repeats) {
   std::printf("threads %d, synthetic Llama checkpoint, %.2fB params per parent (bf16), 3 parents\n",
               threads, static_cast<double>(params) / 1e9);
   std::printf("STREAM triad: %.2f GB/s\n", triad);
-  std::printf("%-16s %10s %10s %10s %9s\n", "method", "s", "Gparam/s", "GB/s", "of triad");
-  for (const char* method : {"linear", "task_arithmetic", "ties", "dare_ties"}) {
+  std::printf("%-16s %10s %10s %10s %9s %12s\n", "method", "s", "Gparam/s", "GB/s", "of triad", "copy s / s");
+  // passthrough of one parent: reading, checking and writing a checkpoint with no math, the
+  // floor under every merge's time here.
+  double copy_seconds = 0;
+  for (const char* method : {"passthrough", "linear", "task_arithmetic", "ties", "dare_ties"}) {
     const merge::Recipe r = merge::parse_recipe(recipe_text(method), "bench.yaml", root);
     merge::WriteChildOptions options;
     options.overwrite = true;
     const double seconds =
         median_seconds(repeats, [&] { merge::merge_to_directory(r, root / "child", options); });
-    // Three bf16 inputs read and one bf16 output written.
-    const double gbs = 2.0 * 4.0 * static_cast<double>(params) / seconds / 1e9;
-    std::printf("%-16s %10.2f %10.3f %10.2f %8.0f%%\n", method, seconds,
-                static_cast<double>(params) / seconds / 1e9, gbs, 100.0 * gbs / triad);
+    if (copy_seconds == 0) copy_seconds = seconds;
+    // Three bf16 inputs read (passthrough: one) and one bf16 output written.
+    const double arrays = std::string(method) == "passthrough" ? 2.0 : 4.0;
+    const double gbs = 2.0 * arrays * static_cast<double>(params) / seconds / 1e9;
+    std::printf("%-16s %10.2f %10.3f %10.2f %8.0f%% %11.0f%%\n", method, seconds,
+                static_cast<double>(params) / seconds / 1e9, gbs, 100.0 * gbs / triad,
+                100.0 * copy_seconds / seconds);
   }
   fs::remove_all(root);
   return 0;
