@@ -2,6 +2,10 @@
 # On CUDA machines pass -DCMAKE_PREFIX_PATH=$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')
 # to build against the libtorch inside the PyTorch wheel instead.
 find_package(Torch REQUIRED)
+# at::parallel_for is a header template: with the OpenMP backend (Debian's libtorch, the wheel's)
+# its `#pragma omp parallel` is compiled into our code and runs on one thread unless we build
+# with OpenMP too. libtorch already links libgomp, so this adds no runtime.
+find_package(OpenMP REQUIRED COMPONENTS CXX)
 find_package(yaml-cpp REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)

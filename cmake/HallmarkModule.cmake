@@ -14,11 +14,11 @@ endfunction()
 
 # Precompiled <ATen/ATen.h>, built once and reused by every target that needs ATen.
 add_library(hallmark_aten_pch OBJECT ${PROJECT_SOURCE_DIR}/cmake/pch.cc)
-target_link_libraries(hallmark_aten_pch PUBLIC torch)
+target_link_libraries(hallmark_aten_pch PUBLIC torch OpenMP::OpenMP_CXX)
 target_precompile_headers(hallmark_aten_pch PRIVATE <ATen/ATen.h>)
 
 function(hallmark_use_aten target)
-  target_link_libraries(${target} PUBLIC torch)
+  target_link_libraries(${target} PUBLIC torch OpenMP::OpenMP_CXX)
   target_precompile_headers(${target} REUSE_FROM hallmark_aten_pch)
 endfunction()
 
