@@ -31,15 +31,19 @@ void kernel(const WeightedSum& s, at::Tensor& out) {
       const int64_t len = std::min(kBlock, numel - start);
       if (base) {
         for (int64_t j = 0; j < len; ++j) b[j] = static_cast<float>(base[start + j]);
-        for (int64_t j = 0; j < len; ++j) acc[j] = 0.0f;
       }
       for (size_t i = 0; i < n; ++i) {
         const In* x = xs[i] + start;
         const float w = s.weights[i];
         if (!s.l1 && base) {
-          for (int64_t j = 0; j < len; ++j) acc[j] = acc[j] + (static_cast<float>(x[j]) - b[j]) * w;
+          // The sum starts from 0.0f, as in the ATen path (0 + -0 is +0).
+          const bool first = i == 0;
+          for (int64_t j = 0; j < len; ++j)
+            acc[j] = (first ? 0.0f : acc[j]) + (static_cast<float>(x[j]) - b[j]) * w;
           continue;
         }
+        if (base && i == 0)
+          for (int64_t j = 0; j < len; ++j) acc[j] = 0.0f;
         if (base) {
           for (int64_t j = 0; j < len; ++j) term[j] = (static_cast<float>(x[j]) - b[j]) * w;
         } else {
@@ -52,18 +56,13 @@ void kernel(const WeightedSum& s, at::Tensor& out) {
           for (int64_t j = 0; j < len; ++j) acc[j] = term[j];
         }
       }
-      if (s.divisor) {
-        const float d = *s.divisor;
-        for (int64_t j = 0; j < len; ++j) acc[j] = acc[j] / d;
-      }
-      if (base && s.lambda) {
-        const float l = *s.lambda;
-        for (int64_t j = 0; j < len; ++j) acc[j] = acc[j] * l;
-      }
-      if (base) {
-        for (int64_t j = 0; j < len; ++j) dst[start + j] = static_cast<Out>(b[j] + acc[j]);
-      } else {
-        for (int64_t j = 0; j < len; ++j) dst[start + j] = static_cast<Out>(acc[j]);
+      const bool divide = s.divisor.has_value(), scale = base && s.lambda;
+      const float d = s.divisor.value_or(1.0f), l = s.lambda.value_or(1.0f);
+      for (int64_t j = 0; j < len; ++j) {
+        float v = acc[j];
+        if (divide) v = v / d;
+        if (scale) v = v * l;
+        dst[start + j] = static_cast<Out>(base ? b[j] + v : v);
       }
     }
   });
