@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/scratch_dir.h"
 #include "tests/zoo/zoo_cache.h"
 
 #include <catch2/catch.hpp>
@@ -35,9 +36,8 @@ json read_json(const fs::path& path) {
 
 TEST_CASE("hallmark demo merges, evaluates, audits and gates the demo world") {
   const fs::path world = hallmark::zoo::testing::shared_world();
-  const fs::path out = fs::temp_directory_path() / ("hallmark-demo-test-" + std::to_string(::getpid()));
-  fs::remove_all(out);
-  fs::create_directories(out);
+  const hallmark::testing::ScratchDir scratch;
+  const fs::path out = scratch.path();
   fs::copy(world, out / "zoo", fs::copy_options::recursive);
 
   int status = 0;
@@ -73,5 +73,4 @@ TEST_CASE("hallmark demo merges, evaluates, audits and gates the demo world") {
   CHECK(output.find("FAIL  datasets.declared: no declared datasets for: mystery-math") != std::string::npos);
   CHECK(fs::exists(out / "reports" / "gate.xml"));
   CHECK(fs::exists(out / "children" / "safe-arith" / "model.safetensors"));
-  fs::remove_all(out);
 }

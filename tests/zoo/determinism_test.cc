@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -8,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/files.h"
+#include "tests/support/scratch_dir.h"
 #include "zoo/world.h"
 
 using namespace hallmark::zoo;
@@ -15,15 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct ScratchDir {
-  fs::path path;
-  ScratchDir() {
-    path = fs::temp_directory_path() /
-           ("hallmark-zoo-" + std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(path);
-  }
-  ~ScratchDir() { fs::remove_all(path); }
-};
+using hallmark::testing::ScratchDir;
 
 std::map<std::string, std::string> read_tree(const fs::path& root) {
   std::map<std::string, std::string> files;
@@ -45,15 +37,15 @@ ZooOptions small(const fs::path& out) {
 TEST_CASE("zoo: two builds of a small world are byte-identical, whatever the worker count") {
   ScratchDir tmp;
   // One worker trains the fine-tunes one after another, four train them all at once.
-  auto one = small(tmp.path / "a");
+  auto one = small(tmp / "a");
   one.workers = 1;
-  auto four = small(tmp.path / "b");
+  auto four = small(tmp / "b");
   four.workers = 4;
   auto a = build_zoo(one);
   build_zoo(four);
   CHECK_FALSE(a.reused);
-  auto ta = read_tree(tmp.path / "a");
-  auto tb = read_tree(tmp.path / "b");
+  auto ta = read_tree(tmp / "a");
+  auto tb = read_tree(tmp / "b");
   REQUIRE(ta.size() == tb.size());
   for (const auto& [name, bytes] : ta) {
     INFO(name);
@@ -64,16 +56,16 @@ TEST_CASE("zoo: two builds of a small world are byte-identical, whatever the wor
   CHECK(ta.count("models/base/tokenizer.model"));
   CHECK(ta.count("probes/refusal.jsonl"));
   // Another seed gives other weights.
-  auto other = small(tmp.path / "c");
+  auto other = small(tmp / "c");
   other.seed = 8;
   build_zoo(other);
-  CHECK(read_tree(tmp.path / "c").at("models/base/model.safetensors") !=
+  CHECK(read_tree(tmp / "c").at("models/base/model.safetensors") !=
         ta.at("models/base/model.safetensors"));
 }
 
 TEST_CASE("zoo: a complete world is reused, a damaged or different one rebuilt") {
   ScratchDir tmp;
-  auto options = small(tmp.path / "w");
+  auto options = small(tmp / "w");
   build_zoo(options);
   CHECK(zoo_is_current(options.out, options));
   CHECK(build_zoo(options).reused);
@@ -96,8 +88,8 @@ TEST_CASE("zoo: a complete world is reused, a damaged or different one rebuilt")
 
 TEST_CASE("zoo: refuses to replace a directory that is not a world") {
   ScratchDir tmp;
-  fs::create_directories(tmp.path / "mine");
-  std::ofstream(tmp.path / "mine" / "notes.txt") << "keep me";
-  CHECK_THROWS_AS(build_zoo(small(tmp.path / "mine")), hallmark::InputError);
-  CHECK(fs::exists(tmp.path / "mine" / "notes.txt"));
+  fs::create_directories(tmp / "mine");
+  std::ofstream(tmp / "mine" / "notes.txt") << "keep me";
+  CHECK_THROWS_AS(build_zoo(small(tmp / "mine")), hallmark::InputError);
+  CHECK(fs::exists(tmp / "mine" / "notes.txt"));
 }
