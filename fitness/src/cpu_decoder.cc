@@ -78,9 +78,24 @@ CpuDecoder::CpuDecoder(const LlamaConfig& config, WeightMap& weights, const at::
   inv_freq_.assign(freqs.data_ptr<float>(), freqs.data_ptr<float>() + freqs.numel());
 }
 
-void CpuDecoder::attention(const at::Tensor& qkv_buffer, const std::vector<int64_t>& positions,
-                           const int64_t* mask, int64_t batch, int64_t steps, int64_t layer,
-                           KVCache& cache, const at::Tensor& out_buffer) const {
+CpuDecoder::Rotary CpuDecoder::rotary_tables(const std::vector<int64_t>& positions) const {
+  const size_t half = static_cast<size_t>(config_.head_dim / 2);
+  Rotary r;
+  r.cos.resize(positions.size() * half);
+  r.sin.resize(positions.size() * half);
+  for (size_t n = 0; n < positions.size(); ++n) {
+    for (size_t i = 0; i < half; ++i) {
+      const float angle = static_cast<float>(positions[n]) * inv_freq_[i];
+      r.cos[n * half + i] = std::cos(angle);
+      r.sin[n * half + i] = std::sin(angle);
+    }
+  }
+  return r;
+}
+
+void CpuDecoder::attention(const at::Tensor& qkv_buffer, const Rotary& rotary, const int64_t* mask,
+                           int64_t batch, int64_t steps, int64_t layer, KVCache& cache,
+                           const at::Tensor& out_buffer) const {
   const int64_t heads = config_.num_attention_heads, kv_heads = config_.num_key_value_heads;
   const int64_t dim = config_.head_dim, groups = heads / kv_heads, half = dim / 2;
   const int64_t qkv_width = (heads + 2 * kv_heads) * dim, rows = batch * steps;
@@ -90,19 +105,15 @@ void CpuDecoder::attention(const at::Tensor& qkv_buffer, const std::vector<int64
   float* values = cache.values_[layer].data_ptr<float>();
 
   // Rotary embedding of each token's queries and keys, then its keys and values into the cache.
-  std::vector<float> cos(half), sin(half);
   for (int64_t n = 0; n < rows; ++n) {
     const int64_t b = n / steps, t = n % steps;
-    for (int64_t i = 0; i < half; ++i) {
-      const float angle = static_cast<float>(positions[n]) * inv_freq_[i];
-      cos[i] = std::cos(angle);
-      sin[i] = std::sin(angle);
-    }
+    const float* cos = rotary.cos.data() + n * half;
+    const float* sin = rotary.sin.data() + n * half;
     float* q = qkv + n * qkv_width;
     float* k = q + heads * dim;
     const float* v = k + kv_heads * dim;
-    cpu::rotary(q, heads, dim, cos.data(), sin.data());
-    cpu::rotary(k, kv_heads, dim, cos.data(), sin.data());
+    cpu::rotary(q, heads, dim, cos, sin);
+    cpu::rotary(k, kv_heads, dim, cos, sin);
     for (int64_t g = 0; g < kv_heads; ++g) {
       const int64_t slot = ((b * kv_heads + g) * capacity + past + t) * dim;
       std::copy_n(k + g * dim, dim, keys + slot);
@@ -161,6 +172,7 @@ at::Tensor CpuDecoder::forward(const at::Tensor& ids_in, const at::Tensor& mask_
       positions[b * steps + t] = std::max<int64_t>(count - 1, 0);
     }
   }
+  const Rotary rotary = rotary_tables(positions);
   const float* embed = embed_.data_ptr<float>();
   for (int64_t n = 0; n < rows; ++n) std::copy_n(embed + id[n] * hidden, hidden, h + n * hidden);
 
@@ -168,7 +180,7 @@ at::Tensor CpuDecoder::forward(const at::Tensor& ids_in, const at::Tensor& mask_
     const Layer& l = layers_[layer];
     cpu::rms_norm(h, l.input_norm.data_ptr<float>(), eps, rows, hidden, normed);
     linear(buf[kNormed], l.qkv, l.qkv_bias, buf[kQkv]);
-    attention(buf[kQkv], positions, m, batch, steps, static_cast<int64_t>(layer), cache, buf[kAttn]);
+    attention(buf[kQkv], rotary, m, batch, steps, static_cast<int64_t>(layer), cache, buf[kAttn]);
     linear(buf[kAttn], l.o, l.o_bias, buf[kProj]);
     cpu::add_into(h, buf[kProj].data_ptr<float>(), rows * hidden);
     cpu::rms_norm(h, l.post_norm.data_ptr<float>(), eps, rows, hidden, normed);

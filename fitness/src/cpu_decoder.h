@@ -41,8 +41,13 @@ class CpuDecoder {
     at::Tensor down, down_bias;
   };
 
-  void attention(const at::Tensor& qkv, const std::vector<int64_t>& positions, const int64_t* mask,
-                 int64_t batch, int64_t steps, int64_t layer, KVCache& cache, const at::Tensor& out) const;
+  // cos and sin of every row's rotary angles, [rows, head_dim / 2] each: the same for all layers.
+  struct Rotary {
+    std::vector<float> cos, sin;
+  };
+  Rotary rotary_tables(const std::vector<int64_t>& positions) const;
+  void attention(const at::Tensor& qkv, const Rotary& rotary, const int64_t* mask, int64_t batch,
+                 int64_t steps, int64_t layer, KVCache& cache, const at::Tensor& out) const;
 
   LlamaConfig config_;
   std::vector<Layer> layers_;
