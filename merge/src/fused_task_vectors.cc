@@ -215,20 +215,6 @@ void widen_block(const In* x, int64_t len, float* out) {
   for (int64_t j = 0; j < len; ++j) out[j] = static_cast<float>(x[j]);
 }
 
-// Asks for the next block of every input while this one is computed: each pass streams several
-// arrays from memory, more than the hardware prefetcher keeps in flight on its own.
-template <typename In>
-void prefetch_block(const std::vector<const In*>& xs, const In* b, int64_t next, int64_t numel) {
-  if (next >= numel) return;
-  const int64_t bytes = std::min(kBlock, numel - next) * static_cast<int64_t>(sizeof(In));
-  auto ask = [&](const In* p) {
-    const char* c = reinterpret_cast<const char*>(p + next);
-    for (int64_t off = 0; off < bytes; off += 64) __builtin_prefetch(c + off);
-  };
-  ask(b);
-  for (const In* x : xs) ask(x);
-}
-
 // Per-thread block buffers.
 struct Scratch {
   explicit Scratch(size_t rows) : data(rows * static_cast<size_t>(kBlock)) {}
@@ -255,7 +241,6 @@ void apply_l1_rescale(const std::vector<const In*>& xs, const In* b, int64_t num
     for (int64_t block = first; block < last; ++block) {
       const int64_t start = block * kBlock;
       const int64_t len = std::min(kBlock, numel - start);
-      prefetch_block(xs, b, start + kBlock, numel);
       widen_block(b + start, len, base);
       for (size_t k = 0; k < m; ++k) {
         const size_t at = static_cast<size_t>(block) * m + k;
@@ -352,7 +337,6 @@ MergeResult combine(const TaskVectorMethod& method, const MergeArgs& args,
     for (int64_t block = first; block < last; ++block) {
       const int64_t start = block * kBlock;
       const int64_t len = std::min(kBlock, numel - start);
-      prefetch_block(xs, b, start + kBlock, numel);
       widen_block(b + start, len, base);
       for (size_t i = 0; i < n; ++i) weighted_delta(pruning[i], xs[i], base, block, start, len, wd[i], keep, spare);
       if (method.sign_consensus) {
